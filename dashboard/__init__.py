@@ -1,0 +1,1 @@
+"""The public site: a Dash Pages app that reads only what metrics/ returns."""

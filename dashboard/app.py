@@ -1,0 +1,58 @@
+"""The Dash shell: header, main landmark, footer and the pages; `server` is for gunicorn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash, html
+
+from dashboard import downloads, security
+from dashboard.footer import footer
+
+HERE = Path(__file__).resolve().parent
+SITE_NAME = "Service Standards Tracker"
+
+
+def shell() -> html.Div:
+    """The frame around every page; built per request, so the footer is never stale."""
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main-content", className="skip-link"),
+            html.Header(
+                html.Div(
+                    [
+                        html.A(SITE_NAME, href="/", className="header-name"),
+                        html.P(
+                            "Did public services meet their published standards?",
+                            className="header-strap",
+                        ),
+                    ],
+                    className="width-container",
+                ),
+                className="header",
+            ),
+            html.Main(
+                dash.page_container,
+                id="main-content",
+                className="width-container main",
+                tabIndex=-1,
+            ),
+            footer(),
+        ]
+    )
+
+
+app = Dash(
+    __name__,
+    use_pages=True,
+    pages_folder=str(HERE / "pages"),
+    assets_folder=str(HERE.parent / "assets"),
+    title=SITE_NAME,
+    update_title="",
+    serve_locally=True,
+)
+app.layout = shell
+server = app.server
+downloads.register(server)
+security.register(server)

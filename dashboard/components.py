@@ -1,0 +1,172 @@
+"""Pure builders from metrics frames to page components; unit-tested without a browser."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from dash import dcc, html
+
+from dashboard.params import month_text
+from metrics.wording import month_name, percent
+
+STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
+STATUS_MARK = {"met": "✓", "not_met": "✗", "not_applicable": "–"}
+
+
+def aria(**attributes: str) -> dict[str, Any]:
+    """ARIA attributes for a Dash component: aria(label="Key") -> {"aria-label": "Key"}."""
+    return {f"aria-{name}": value for name, value in attributes.items()}
+
+
+def month_form(action: str, months: list[dt.date], chosen: dt.date | None) -> html.Form:
+    """A plain GET form, so the chosen month lands in the URL and works without scripts."""
+    options = [
+        html.Option(month_name(m), value=month_text(m), selected=m == chosen)
+        for m in reversed(months)
+    ]
+    return html.Form(
+        [
+            html.Label("Month", htmlFor="month", className="label"),
+            html.Select(options, id="month", name="month", className="select"),
+            html.Button("Show", type="submit", className="button"),
+        ],
+        method="get",
+        action=action,
+        className="month-form",
+    )
+
+
+def notice(message: str | None) -> html.Div | None:
+    """A visible, announced message about the request (e.g. a month with no figures)."""
+    if not message:
+        return None
+    return html.Div(message, className="notice", role="status")
+
+
+def league_table(frame: pl.DataFrame, month: dt.date) -> html.Div:
+    """The league table as an accessible HTML table, each organisation linking to its page."""
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Rank", scope="col", className="num"),
+                html.Th("Department", scope="col"),
+                html.Th("Service-days met", scope="col", className="num"),
+                html.Th("Service-days judged", scope="col", className="num"),
+                html.Th("Share met", scope="col", className="num"),
+            ]
+        )
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
+                html.Th(
+                    dcc.Link(
+                        r["organisation"],
+                        href=f"/department/{r['org_slug']}?month={month_text(month)}",
+                    ),
+                    scope="row",
+                ),
+                html.Td(f"{r['service_days_met']:,}", className="num"),
+                html.Td(f"{r['service_days_judged']:,}", className="num"),
+                html.Td(percent(r["share_met"]), className="num"),
+            ]
+        )
+        for r in frame.iter_rows(named=True)
+    ]
+    caption = f"Departments by share of service-days that met the standard, {month_name(month)}"
+    return html.Div(
+        html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table"),
+        className="table-wrap",
+        tabIndex=0,
+        role="region",
+        **aria(label=caption),
+    )
+
+
+def _day_cell(day: dt.date, status: str | None) -> html.Td:
+    if status is None:
+        return html.Td("", className="day day--none")
+    return html.Td(
+        [
+            html.Span(str(day.day), className="day-num"),
+            html.Span(STATUS_MARK[status], className="day-mark", **aria(hidden="true")),
+            html.Span(STATUS_LABEL[status], className="visually-hidden"),
+        ],
+        className=f"day day--{status.replace('_', '-')}",
+    )
+
+
+def days_calendar(service: str, days: pl.DataFrame, month: dt.date) -> html.Table:
+    """A month calendar, one cell per day; the verdict is a symbol and text, not only colour."""
+    status = dict(zip(days["day"], days["status"], strict=True))
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+    body = [
+        html.Tr([_day_cell(d, status.get(d) if d.month == month.month else None) for d in week])
+        for week in weeks
+    ]
+    head = html.Tr([html.Th(html.Abbr(n[:3], title=n), scope="col") for n in calendar.day_name])
+    return html.Table(
+        [
+            html.Caption(f"{service}: each day of {month_name(month)}"),
+            html.Thead(head),
+            html.Tbody(body),
+        ],
+        className="calendar",
+    )
+
+
+def legend() -> html.Ul:
+    """The key to the calendar's symbols."""
+    return html.Ul(
+        [
+            html.Li(
+                [html.Span(STATUS_MARK[s], className=f"day-mark day--{s.replace('_', '-')}"),
+                 " ", STATUS_LABEL[s]],
+            )
+            for s in STATUS_LABEL
+        ],
+        className="legend",
+        **aria(label="Key"),
+    )  # fmt: skip
+
+
+def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details:
+    """The calendar's figures as a table: due, on time, share and verdict for each day."""
+    rows: list[Any] = [
+        html.Tr(
+            [
+                html.Th(f"{d['day']:%a %d %b}", scope="row"),
+                html.Td(f"{d['due']:,}", className="num"),
+                html.Td(f"{d['on_time']:,}", className="num"),
+                html.Td(percent(d["on_time"] / d["due"] if d["due"] else None), className="num"),
+                html.Td(STATUS_LABEL[d["status"]]),
+            ]
+        )
+        for d in days.iter_rows(named=True)
+    ]
+    head = html.Tr(
+        [
+            html.Th("Day", scope="col"),
+            html.Th("Due", scope="col", className="num"),
+            html.Th("Closed on time", scope="col", className="num"),
+            html.Th("Share on time", scope="col", className="num"),
+            html.Th("Verdict", scope="col"),
+        ]
+    )
+    return html.Details(
+        [
+            html.Summary(f"Figures for each day, {service}"),
+            html.Div(
+                html.Table(
+                    [html.Caption(f"{service}, {month_name(month)}"), html.Thead(head),
+                     html.Tbody(rows)],
+                    className="table",
+                ),
+                className="table-wrap",
+            ),
+        ]
+    )  # fmt: skip

@@ -1,0 +1,65 @@
+"""`/download/...`: every view's data as a file, from the same metrics functions as the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+import flask
+
+from dashboard.params import month_param, month_text
+from metrics import queries
+
+LEAGUE_COLUMNS = ("rank", "organisation", "service_days_met", "service_days_judged", "share_met")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula; numbers pass untouched."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """RFC 4180 CSV with a UTF-8 byte-order mark, so Excel reads accents correctly."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def bad_request(message: str) -> flask.Response:
+    return flask.Response(message + "\n", status=400, mimetype="text/plain")
+
+
+def league_csv() -> flask.Response:
+    """The league table for `?month=YYYY-MM` (default: the latest month)."""
+    unknown = sorted(set(flask.request.args) - {"month"})
+    months = queries.months()
+    allowed = ", ".join(month_text(m) for m in months)
+    if unknown:
+        return bad_request(f"Unknown parameter(s): {', '.join(unknown)}. Allowed: month.")
+    text = flask.request.args.get("month")
+    month = month_param(text) if text is not None else (months[-1] if months else None)
+    if month not in months or month is None:
+        return bad_request(f"month must be one of: {allowed}.")
+    league = queries.league_table(month)
+    frame = league.select(LEAGUE_COLUMNS)
+    slug = str(league["jurisdiction"][0]).lower().replace(" ", "-")
+    body = csv_text(LEAGUE_COLUMNS, frame.iter_rows())
+    response = flask.Response(body, mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{slug}-league-{month_text(month)}.csv"'
+    )
+    response.headers["X-Row-Count"] = str(frame.height)
+    return response
+
+
+def register(server: flask.Flask) -> None:
+    """Add the download routes to the Flask server under Dash."""
+    server.add_url_rule("/download/league.csv", "league_csv", league_csv)

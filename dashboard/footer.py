@@ -1,0 +1,41 @@
+"""The footer on every page: each source's publisher, licence and how current it is."""
+
+from __future__ import annotations
+
+from dash import html
+
+from metrics import queries
+from metrics.reader import WarehouseMissing
+
+
+def _source_item(row: dict[str, object]) -> html.Li:
+    return html.Li(
+        [
+            html.A(str(row["title"]), href=str(row["source_url"])),
+            f", published by {row['publisher']} under the ",
+            html.A(str(row["licence"]), href=str(row["licence_url"])),
+            f". Data as of {row['data_as_of']:%d %B %Y %H:%M} (local time);",
+            f" last received {row['last_received']:%d %B %Y}.",
+            html.Br(),
+            html.Span(str(row["attribution"]), className="attribution"),
+        ]
+    )
+
+
+def footer() -> html.Footer:
+    """Sources and licences, read from the warehouse when the page is served."""
+    try:
+        rows = list(queries.sources().iter_rows(named=True))
+    except WarehouseMissing:
+        rows = []
+    return html.Footer(
+        html.Div(
+            [
+                html.H2("Sources and licences", className="footer-heading"),
+                html.Ul([_source_item(r) for r in rows], className="footer-list"),
+                html.P("Figures are computed by this tracker from the agencies' own files."),
+            ],
+            className="width-container",
+        ),
+        className="footer",
+    )

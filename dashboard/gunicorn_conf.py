@@ -1,0 +1,10 @@
+"""gunicorn settings, taken from the one Settings object (no --preload: workers open lazily)."""
+
+from settings import get_settings
+
+_settings = get_settings()
+bind = f"{_settings.host}:{_settings.port}"
+workers = _settings.workers
+preload_app = False
+accesslog = "-"
+control_socket_disable = True

@@ -1,0 +1,1 @@
+"""One module per page; each reads its state from the URL."""

@@ -1,0 +1,42 @@
+"""Parse the query string the way every page and download does: bad values never raise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The month a view shows, and a message when the one asked for could not be used."""
+
+    month: dt.date | None
+    message: str | None = None
+
+
+def month_param(text: str | None) -> dt.date | None:
+    """'2015-07' -> date(2015, 7, 1); anything else -> None."""
+    match = MONTH_RE.match(text or "")
+    if not match or not 1 <= int(match[2]) <= 12:
+        return None
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def choose_month(text: str | None, available: list[dt.date]) -> Choice:
+    """The month asked for if it has data; otherwise the latest, with a message saying so."""
+    latest = available[-1] if available else None
+    if text is None or text == "":
+        return Choice(latest)
+    asked = month_param(text)
+    if asked in available:
+        return Choice(asked)
+    shown = f"; showing {latest:%B %Y} instead" if latest else ""
+    return Choice(latest, f"There are no figures for month “{text[:20]}”{shown}.")
+
+
+def month_text(month: dt.date) -> str:
+    """date(2015, 7, 1) -> '2015-07', the form months take in every URL."""
+    return f"{month:%Y-%m}"

@@ -1,0 +1,1 @@
+"""Ingest: load agencies' published files into the DuckDB warehouse (the only writer)."""

@@ -1,0 +1,82 @@
+"""Command line: `python -m ingest run [SOURCE_ID]`, `status`, `ensure`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import duckdb
+
+from ingest.catalog import CatalogError, load_catalog
+from ingest.run import RunSummary, run
+from settings import get_settings
+
+
+def _print_summary(summary: RunSummary) -> None:
+    for f in summary.files:
+        counts = (
+            f" read {f.counts.rows_read}, loaded {f.counts.rows_loaded}, "
+            f"rejected {f.counts.rows_rejected}"
+            if f.counts
+            else ""
+        )
+        print(f"{f.source_id}: {f.file_name}: {f.status}{counts} {f.message}".rstrip())
+    state = "published" if summary.published else "nothing new; warehouse unchanged"
+    print(f"{state} (version {summary.warehouse_version})")
+
+
+def _status() -> int:
+    path = get_settings().warehouse_path
+    if not path.exists():
+        print(f"no warehouse at {path}; run `python -m ingest run`", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(path), read_only=True)
+    rows = con.execute(
+        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected), "
+        "max(finished_at) FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    con.close()
+    print("source\tfiles\tread\tloaded\trejected\tlast received (UTC)")
+    for row in rows:
+        print("\t".join(str(v) for v in row))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="load new or revised files and publish the warehouse")
+    run_p.add_argument("source", nargs="?", help="load only this catalog source id")
+    run_p.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
+    run_p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    sub.add_parser("status", help="rows read, loaded and rejected per source")
+    sub.add_parser("ensure", help="build the warehouse only if it does not exist yet")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.command == "status":
+        return _status()
+    if args.command == "ensure" and settings.warehouse_path.exists():
+        return 0
+    try:
+        sources = load_catalog(settings.catalog_dir)
+    except CatalogError as err:
+        print(f"catalog error: {err}", file=sys.stderr)
+        return 2
+    only = getattr(args, "source", None)
+    if only is not None and only not in {s.id for s in sources}:
+        known = ", ".join(s.id for s in sources)
+        print(f"unknown source {only!r}; the catalog has: {known}", file=sys.stderr)
+        return 2
+    summary = run(sources, settings.data_dir, settings.warehouse_path, only)
+    if getattr(args, "json", False):
+        print(summary.as_json())
+    elif not getattr(args, "quiet", False):
+        _print_summary(summary)
+    rejected = [f for f in summary.files if f.status == "rejected"]
+    for f in rejected:
+        print(f"error: {f.source_id}: {f.message}", file=sys.stderr)
+    return 1 if rejected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

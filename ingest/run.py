@@ -1,0 +1,161 @@
+"""One ingest run: catalog to tables, new or revised files loaded, measures rebuilt, published."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingest.cases import FileRejected, LoadCounts, load_file, now
+from ingest.catalog import Source
+from ingest.publish import next_warehouse, swap_in
+from ingest.schema import create_schema
+from metrics.build import METRICS_VERSION, build_measures
+
+
+@dataclass
+class FileOutcome:
+    source_id: str
+    file_name: str
+    status: str  # loaded | revised | unchanged | rejected
+    counts: LoadCounts | None = None
+    message: str = ""
+
+
+@dataclass
+class RunSummary:
+    published: bool = False
+    warehouse_version: str = ""
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "published": self.published,
+                "warehouse_version": self.warehouse_version,
+                "files": [
+                    {
+                        "source": f.source_id,
+                        "file": f.file_name,
+                        "status": f.status,
+                        "message": f.message,
+                        **(f.counts.__dict__ if f.counts else {}),
+                    }
+                    for f in self.files
+                ],
+            },
+            indent=2,
+        )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def catalog_fingerprint(sources: list[Source]) -> str:
+    text = json.dumps([s.model_dump(mode="json") for s in sources], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Replace the catalog tables with the entries as they are now."""
+    con.execute("DELETE FROM sources; DELETE FROM standards")
+    for s in sources:
+        con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [s.id, s.title, s.jurisdiction, s.publisher, s.licence, s.licence_url,
+             s.source_url, s.attribution, s.kind, s.cadence, s.data_as_of],
+        )  # fmt: skip
+        for st in s.standards:
+            version = 1 + sum(
+                1 for o in s.standards if o.id == st.id and o.valid_from < st.valid_from
+            )
+            con.execute(
+                "INSERT INTO standards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [st.id, version, s.id, st.wording, st.measure, st.comparator,
+                 st.target_percent, st.grain, st.set_by, st.reason, st.citation_url,
+                 st.valid_from, st.valid_to],
+            )  # fmt: skip
+
+
+def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> FileOutcome:
+    """Load a file unless its bytes were loaded before; a changed file replaces its old rows."""
+    digest = sha256_of(path)
+    seen = con.execute(
+        "SELECT load_id, sha256 FROM loads WHERE source_id = ? AND file_name = ? "
+        "AND status = 'loaded'",
+        [source.id, path.name],
+    ).fetchall()
+    if any(sha == digest for _, sha in seen):
+        return FileOutcome(source.id, path.name, "unchanged")
+    started = now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = int(con.execute("SELECT nextval('load_ids')").fetchall()[0][0])
+        counts = load_file(con, path, source, load_id)
+        for old_id, _ in seen:
+            con.execute("DELETE FROM cases WHERE load_id = ?", [old_id])
+            con.execute(
+                "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
+                [load_id, old_id],
+            )
+        con.execute(
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL)",
+            [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
+             counts.rows_rejected, started, now()],
+        )  # fmt: skip
+        con.execute("COMMIT")
+    except FileRejected as err:
+        con.execute("ROLLBACK")
+        return FileOutcome(source.id, path.name, "rejected", message=str(err))
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return FileOutcome(source.id, path.name, "revised" if seen else "loaded", counts)
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def run(
+    sources: list[Source], data_dir: Path, warehouse: Path, only: str | None = None
+) -> RunSummary:
+    """Load every source (or only one); publish a new warehouse only if anything changed."""
+    summary = RunSummary()
+    with next_warehouse(warehouse) as (con, draft):
+        create_schema(con)
+        write_catalog(con, sources)
+        for source in sources:
+            if only is not None and source.id != only:
+                continue
+            files = source.files(data_dir)
+            if not files:
+                raise FileNotFoundError(
+                    f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
+                )
+            summary.files.extend(load_new_file(con, source, p) for p in files)
+        fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}"
+        changed = any(f.status in ("loaded", "revised") for f in summary.files)
+        if not changed and _meta(con, "fingerprint") == fingerprint:
+            summary.warehouse_version = _meta(con, "warehouse_version") or ""
+            return summary
+        build_measures(con)
+        loads = con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM loads").fetchall()
+        version = hashlib.sha256(f"{fingerprint}|{loads[0][0]}".encode()).hexdigest()[:16]
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?), ('warehouse_version', ?), "
+            "('published_at', ?)",
+            [fingerprint, version, now().isoformat(timespec="seconds")],
+        )
+        swap_in(con, draft, warehouse)
+        summary.published, summary.warehouse_version = True, version
+    return summary

@@ -1,0 +1,45 @@
+"""Tables that ingest owns in the warehouse: the catalog as loaded, provenance, cases, rejects."""
+
+from __future__ import annotations
+
+import duckdb
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    source_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, jurisdiction VARCHAR NOT NULL,
+    publisher VARCHAR NOT NULL, licence VARCHAR NOT NULL, licence_url VARCHAR NOT NULL,
+    source_url VARCHAR NOT NULL, attribution VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    cadence VARCHAR NOT NULL, declared_data_as_of TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS standards (
+    standard_id VARCHAR NOT NULL, version INTEGER NOT NULL, source_id VARCHAR NOT NULL,
+    wording VARCHAR NOT NULL, measure VARCHAR NOT NULL, comparator VARCHAR NOT NULL,
+    target_percent DECIMAL(9, 4) NOT NULL, grain VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
+    reason VARCHAR, citation_url VARCHAR, valid_from DATE NOT NULL, valid_to DATE,
+    PRIMARY KEY (standard_id, version)
+);
+CREATE SEQUENCE IF NOT EXISTS load_ids;
+CREATE TABLE IF NOT EXISTS loads (
+    load_id BIGINT PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL,
+    status VARCHAR NOT NULL, superseded_by BIGINT,
+    CHECK (rows_read = rows_loaded + rows_rejected)
+);
+CREATE TABLE IF NOT EXISTS cases (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    case_id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, due_at TIMESTAMP,
+    closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejects (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
+    row_number BIGINT NOT NULL, column_name VARCHAR NOT NULL, value VARCHAR,
+    reason VARCHAR NOT NULL
+);
+"""
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ingest's tables if they are not there yet."""
+    con.execute(DDL)

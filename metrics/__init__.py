@@ -1,0 +1,1 @@
+"""Metrics: every measure, defined once, judged against the standard in force."""

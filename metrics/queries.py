@@ -1,0 +1,132 @@
+"""Typed read functions over the warehouse's measure tables; parameters are always bound.
+
+Every frame's columns are documented on the function. Pages and downloads call these and
+nothing else, so the figures on screen and in every file are the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from metrics.reader import reader
+from metrics.wording import days_met_headline
+
+
+def _frame(
+    sql: str, params: dict[str, object], con: duckdb.DuckDBPyConnection | None
+) -> pl.DataFrame:
+    frame: pl.DataFrame = (con or reader().connection()).sql(sql, params=params).pl()
+    return frame
+
+
+def months(con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
+    """Months that have a league table, oldest first."""
+    frame = _frame("SELECT DISTINCT month FROM league ORDER BY month", {}, con)
+    return list(frame["month"])
+
+
+def league_table(month: dt.date, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Organisations for a month, best first.
+
+    Columns: rank (ties share a rank; null when nothing was judged), organisation, org_slug,
+    jurisdiction, service_days_met, service_days_judged, share_met (met / judged, null when
+    nothing was judged).
+    """
+    return _frame(
+        """SELECT rank, organisation, org_slug, jurisdiction, service_days_met,
+                  service_days_judged, share_met
+           FROM league WHERE month = $month
+           ORDER BY rank NULLS LAST, organisation""",
+        {"month": month},
+        con,
+    )
+
+
+def organisation(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str] | None:
+    """The organisation's name and jurisdiction, or None for an unknown slug."""
+    frame = _frame(
+        "SELECT DISTINCT organisation, jurisdiction FROM days_met WHERE org_slug = $slug",
+        {"slug": slug},
+        con,
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def days_met_records(
+    slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """One row per service of the organisation for the month: the days-met record.
+
+    Columns: service, service_slug, standard_id, days_met, days_not_met, days_not_applicable,
+    days_judged, due, on_time, no_target (requests opened with no target, never judged),
+    headline ('Met its standard on 1 of 23 days in July 2015').
+    """
+    frame = _frame(
+        """SELECT service, service_slug, standard_id, days_met, days_not_met,
+                  days_not_applicable, days_met + days_not_met AS days_judged,
+                  due, on_time, no_target
+           FROM days_met WHERE org_slug = $slug AND month = $month ORDER BY service""",
+        {"slug": slug, "month": month},
+        con,
+    )
+    headlines = [
+        days_met_headline(met, judged, month)
+        for met, judged in zip(frame["days_met"], frame["days_judged"], strict=True)
+    ]
+    return frame.with_columns(pl.Series("headline", headlines, dtype=pl.String))
+
+
+def service_days(
+    slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """One row per service and day of the month.
+
+    Columns: service, service_slug, day, due, on_time, no_target, target_percent,
+    status ('met', 'not_met' or 'not_applicable').
+    """
+    return _frame(
+        """SELECT service, service_slug, day, due, on_time, no_target,
+                  target_percent::DOUBLE AS target_percent, status
+           FROM service_days
+           WHERE org_slug = $slug AND date_trunc('month', day) = $month
+           ORDER BY service, day""",
+        {"slug": slug, "month": month},
+        con,
+    )
+
+
+def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Provenance for every source, for the footer.
+
+    Columns: source_id, title, jurisdiction, publisher, licence, licence_url, source_url,
+    attribution, cadence, data_as_of, last_received.
+    """
+    return _frame(
+        """SELECT s.source_id, s.title, s.jurisdiction, s.publisher, s.licence, s.licence_url,
+                  s.source_url, s.attribution, s.cadence, f.data_as_of, f.last_received
+           FROM sources s JOIN source_facts f USING (source_id) ORDER BY s.source_id""",
+        {},
+        con,
+    )
+
+
+def standards(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every standard version. Columns: standard_id, version, source_id, wording, measure,
+    comparator, target_percent, grain, set_by, reason, citation_url, valid_from, valid_to."""
+    return _frame(
+        """SELECT standard_id, version, source_id, wording, measure, comparator,
+                  target_percent::DOUBLE AS target_percent, grain, set_by, reason,
+                  citation_url, valid_from, valid_to
+           FROM standards ORDER BY standard_id, version""",
+        {},
+        con,
+    )
+
+
+def warehouse_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """The published warehouse's version, which changes whenever any figure can."""
+    frame = _frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)
+    return str(frame["value"][0]) if frame.height else "unknown"

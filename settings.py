@@ -1,0 +1,49 @@
+"""Every setting of the tracker, declared once and typed (env prefix TRACKER_, or a .env file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    """Tracker settings; each field's description is shown on the methodology page."""
+
+    model_config = SettingsConfigDict(env_prefix="TRACKER_", env_file=".env", extra="ignore")
+
+    warehouse_path: Path = Field(
+        ROOT / "warehouse" / "tracker.duckdb",
+        description="The DuckDB warehouse file that ingest publishes and the site reads.",
+    )
+    catalog_dir: Path = Field(
+        ROOT / "catalog", description="Folder of catalog entries, one TOML file per source."
+    )
+    data_dir: Path = Field(
+        ROOT / "data",
+        description="Folder of bundled agency files that catalog patterns point into.",
+    )
+    host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    port: int = Field(8050, description="Port the web server listens on.")
+    workers: int = Field(2, description="Number of gunicorn worker processes.")
+    duckdb_memory_limit: str = Field("512MB", description="DuckDB memory limit per web worker.")
+    duckdb_threads: int = Field(1, description="DuckDB threads per web worker.")
+    today: dt.date | None = Field(
+        None, description="Override for 'today' (the one clock); unset means the system date."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment and .env."""
+    return Settings()
+
+
+def today() -> dt.date:
+    """Today's date, from the one injectable clock."""
+    return get_settings().today or dt.date.today()

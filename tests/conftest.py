@@ -1,0 +1,108 @@
+"""Shared fixtures: real warehouses built by the real ingest, and a real gunicorn server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.catalog import Source, load_catalog, load_source
+from ingest.run import run
+from settings import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BOSTON_ENTRY = ROOT / "catalog" / "boston-311.toml"
+
+
+def boston_mini_source() -> Source:
+    """The real Boston catalog entry, pointed at the hand-made fixture file."""
+    source = load_source(BOSTON_ENTRY)
+    layout = source.file.model_copy(update={"pattern": "boston-mini/*.csv"})
+    return source.model_copy(update={"file": layout})
+
+
+@pytest.fixture
+def mini_warehouse(tmp_path: Path) -> Path:
+    """A warehouse built from the hand-made Boston-format fixture."""
+    path = tmp_path / "mini.duckdb"
+    run([boston_mini_source()], FIXTURES, path)
+    return path
+
+
+@pytest.fixture
+def mini_con(mini_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(mini_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from the bundled real data, as `make run` builds it."""
+    path = tmp_path_factory.mktemp("bundled") / "tracker.duckdb"
+    run(load_catalog(ROOT / "catalog"), ROOT / "data", path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_con(bundled_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(bundled_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on port {port} after {seconds}s")
+
+
+@pytest.fixture(scope="session")
+def site(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site under real gunicorn (2 workers) on loopback, serving the bundled warehouse."""
+    port = free_port()
+    served = tmp_path_factory.mktemp("served") / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, served)
+    env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(served), "TRACKER_PORT": str(port)}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "-c", "dashboard/gunicorn_conf.py", "dashboard.app:server"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,87 @@
+"""One real path through the site: real gunicorn, real warehouse, real headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> None:
+    page.goto(f"{site}/?month=2015-07")
+    expect(page.locator("h1")).to_have_text("Which departments met their standards, July 2015")
+    expect(page).to_have_title("League table – Service Standards Tracker")
+    rows = page.locator("table.table tbody tr")
+    expect(rows).to_have_count(6)
+    shown = [
+        [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(6)
+    ]
+    page.screenshot(path=artifacts / "league-1280.png", full_page=True)
+
+    page.get_by_role("link", name="Public Works Department").click()
+    expect(page).to_have_url(f"{site}/department/boston-public-works-department?month=2015-07")
+    expect(page.locator("h1")).to_have_text("Public Works Department, July 2015")
+    expect(page.get_by_text("Met its standard on 1 of 23 days in July 2015")).to_be_visible()
+    page.screenshot(path=artifacts / "department-1280.png", full_page=True)
+
+    response = page.request.get(f"{site}/download/league.csv?month=2015-07")
+    assert response.status == 200
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="boston-league-2015-07.csv"'
+    )
+    body = response.body().decode("utf-8")
+    assert body.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert table[0] == [
+        "rank",
+        "organisation",
+        "service_days_met",
+        "service_days_judged",
+        "share_met",
+    ]
+    # The file holds the rows the page showed (rank, name, met, judged).
+    assert [r[:4] for r in table[1:]] == [r[:4] for r in shown]
+
+
+def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:
+    page.goto(f"{site}/")
+    expect(page.locator("h1")).to_have_text("Which departments met their standards, December 2015")
+    page.get_by_label("Month").select_option("2015-03")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(f"{site}/?month=2015-03")
+    expect(page.locator("h1")).to_have_text("Which departments met their standards, March 2015")
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Which departments met their standards, March 2015")
+
+
+def test_bad_month_shows_latest_with_a_message(page: Page, site: str) -> None:
+    page.goto(f"{site}/?month=2015-99&colour=blue")
+    expect(page.get_by_role("status")).to_have_text(
+        "There are no figures for month “2015-99”; showing December 2015 instead."
+    )
+    expect(page.locator("h1")).to_have_text("Which departments met their standards, December 2015")
