@@ -38,9 +38,7 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     expect(page).to_have_title("League table – Service Standards Tracker")
     rows = page.locator("table.table tbody tr")
     expect(rows).to_have_count(6)
-    shown = [
-        [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(6)
-    ]
+    shown = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(6)]
     page.screenshot(path=artifacts / "league-1280.png", full_page=True)
 
     page.get_by_role("link", name="Public Works Department").click()
