@@ -21,21 +21,57 @@ def aria(**attributes: str) -> dict[str, Any]:
     return {f"aria-{name}": value for name, value in attributes.items()}
 
 
-def month_form(action: str, months: list[dt.date], chosen: dt.date | None) -> html.Form:
+def _select(label: str, name: str, options: list[tuple[str, str]], chosen: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=name, className="label"),
+            html.Select(
+                [
+                    html.Option(text, value=value, selected=value == chosen)
+                    for value, text in options
+                ],
+                id=name,
+                name=name,
+                className="select",
+            ),
+        ],
+        className="form-group",
+    )
+
+
+def view_form(
+    action: str, months: list[dt.date], chosen: dt.date | None, jurisdiction: str = ""
+) -> html.Form:
     """A plain GET form, so the chosen month lands in the URL and works without scripts."""
-    options = [
-        html.Option(month_name(m), value=month_text(m), selected=m == chosen)
-        for m in reversed(months)
-    ]
+    month_options = [(month_text(m), month_name(m)) for m in reversed(months)]
+    chosen_text = month_text(chosen) if chosen else ""
+    hidden = [html.Div(dcc.Input(type="hidden", name="jurisdiction", value=jurisdiction))]
     return html.Form(
         [
-            html.Label("Month", htmlFor="month", className="label"),
-            html.Select(options, id="month", name="month", className="select"),
+            *(hidden if jurisdiction else []),
+            _select("Month", "month", month_options, chosen_text),
             html.Button("Show", type="submit", className="button"),
         ],
         method="get",
         action=action,
         className="month-form",
+    )
+
+
+def area_nav(options: list[tuple[str, str]], chosen: str) -> html.Nav:
+    """Links to each area's latest league table; the current one is marked for all users."""
+    items = [
+        html.Li(
+            html.A(name, href=f"/?jurisdiction={slug}", **aria(current="page"))
+            if slug == chosen
+            else html.A(name, href=f"/?jurisdiction={slug}")
+        )
+        for slug, name in options
+    ]
+    return html.Nav(
+        [html.H2("Areas", className="nav-heading"), html.Ul(items, className="area-list")],
+        className="area-nav",
+        **aria(label="Areas"),
     )
 
 
@@ -46,15 +82,19 @@ def notice(message: str | None) -> html.Div | None:
     return html.Div(message, className="notice", role="status")
 
 
-def league_table(frame: pl.DataFrame, month: dt.date) -> html.Div:
+PERIOD_WORD = {"day": "Service-days", "month": "Standard-months"}
+
+
+def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page."""
+    periods = PERIOD_WORD[str(frame["grain"][0])] if frame.height else "Periods"
     head = html.Thead(
         html.Tr(
             [
                 html.Th("Rank", scope="col", className="num"),
-                html.Th("Department", scope="col"),
-                html.Th("Service-days met", scope="col", className="num"),
-                html.Th("Service-days judged", scope="col", className="num"),
+                html.Th("Organisation", scope="col"),
+                html.Th(f"{periods} met", scope="col", className="num"),
+                html.Th(f"{periods} judged", scope="col", className="num"),
                 html.Th("Share met", scope="col", className="num"),
             ]
         )
@@ -70,14 +110,13 @@ def league_table(frame: pl.DataFrame, month: dt.date) -> html.Div:
                     ),
                     scope="row",
                 ),
-                html.Td(f"{r['service_days_met']:,}", className="num"),
-                html.Td(f"{r['service_days_judged']:,}", className="num"),
+                html.Td(f"{r['periods_met']:,}", className="num"),
+                html.Td(f"{r['periods_judged']:,}", className="num"),
                 html.Td(percent(r["share_met"]), className="num"),
             ]
         )
         for r in frame.iter_rows(named=True)
     ]
-    caption = f"Departments by share of service-days that met the standard, {month_name(month)}"
     return html.Div(
         html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table"),
         className="table-wrap",
@@ -170,3 +209,48 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
             ),
         ]
     )  # fmt: skip
+
+
+MONTH_STATUS = {**STATUS_LABEL, "not_applicable": "Not applicable", "no_data": "No data"}
+
+
+def _figure(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "seconds":
+        minutes, seconds = divmod(round(value), 60)
+        return f"{minutes}:{seconds:02d}"
+    return f"{value * 100:.1f}%"
+
+
+def months_table(part: pl.DataFrame) -> html.Div:
+    """One standard's judged months as a table: figure, target and verdict for each."""
+    unit = str(part["unit"][0])
+    rows = [
+        html.Tr(
+            [
+                html.Th(f"{r['period_start']:%B %Y}", scope="row"),
+                html.Td(_figure(r["value"], unit), className="num"),
+                html.Td(f"{r['comparator']} {_figure(r['target'], unit)}", className="num"),
+                html.Td(MONTH_STATUS[r["status"]]),
+            ]
+        )
+        for r in part.iter_rows(named=True)
+    ]
+    head = html.Tr(
+        [
+            html.Th("Month", scope="col"),
+            html.Th("Figure" + (" (min:sec)" if unit == "seconds" else ""), scope="col",
+                    className="num"),
+            html.Th("Standard", scope="col", className="num"),
+            html.Th("Verdict", scope="col"),
+        ]
+    )  # fmt: skip
+    caption = f"{part['service'][0]}: each month"
+    return html.Div(
+        html.Table([html.Caption(caption), html.Thead(head), html.Tbody(rows)], className="table"),
+        className="table-wrap",
+        tabIndex=0,
+        role="region",
+        **aria(label=caption),
+    )

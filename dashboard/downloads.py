@@ -11,7 +11,15 @@ import flask
 from dashboard.params import month_param, month_text
 from metrics import queries
 
-LEAGUE_COLUMNS = ("rank", "organisation", "service_days_met", "service_days_judged", "share_met")
+LEAGUE_COLUMNS = (
+    "rank",
+    "organisation",
+    "grain",
+    "periods_met",
+    "periods_judged",
+    "periods_no_data",
+    "share_met",
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,19 +45,25 @@ def bad_request(message: str) -> flask.Response:
 
 
 def league_csv() -> flask.Response:
-    """The league table for `?month=YYYY-MM` (default: the latest month)."""
-    unknown = sorted(set(flask.request.args) - {"month"})
-    months = queries.months()
-    allowed = ", ".join(month_text(m) for m in months)
+    """The league table for `?jurisdiction=SLUG&month=YYYY-MM` (defaults: first, latest)."""
+    unknown = sorted(set(flask.request.args) - {"jurisdiction", "month"})
     if unknown:
-        return bad_request(f"Unknown parameter(s): {', '.join(unknown)}. Allowed: month.")
+        return bad_request(
+            f"Unknown parameter(s): {', '.join(unknown)}. Allowed: jurisdiction, month."
+        )
+    areas = queries.jurisdictions()
+    slugs = list(areas["slug"])
+    slug = flask.request.args.get("jurisdiction", slugs[0] if slugs else "")
+    if slug not in slugs:
+        return bad_request(f"jurisdiction must be one of: {', '.join(slugs)}.")
+    jurisdiction = str(areas["jurisdiction"][slugs.index(slug)])
+    months = queries.months(jurisdiction)
+    allowed = ", ".join(month_text(m) for m in months)
     text = flask.request.args.get("month")
     month = month_param(text) if text is not None else (months[-1] if months else None)
     if month not in months or month is None:
         return bad_request(f"month must be one of: {allowed}.")
-    league = queries.league_table(month)
-    frame = league.select(LEAGUE_COLUMNS)
-    slug = str(league["jurisdiction"][0]).lower().replace(" ", "-")
+    frame = queries.league_table(jurisdiction, month).select(LEAGUE_COLUMNS)
     body = csv_text(LEAGUE_COLUMNS, frame.iter_rows())
     response = flask.Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

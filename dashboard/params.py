@@ -40,3 +40,25 @@ def choose_month(text: str | None, available: list[dt.date]) -> Choice:
 def month_text(month: dt.date) -> str:
     """date(2015, 7, 1) -> '2015-07', the form months take in every URL."""
     return f"{month:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Area:
+    """The jurisdiction a view shows (name and URL slug), and a message if the one asked
+    for could not be used."""
+
+    name: str | None
+    slug: str | None
+    message: str | None = None
+
+
+def choose_jurisdiction(text: str | None, options: list[tuple[str, str]]) -> Area:
+    """The jurisdiction asked for by slug; otherwise the first, with a message saying so."""
+    by_slug = dict(options)
+    first = options[0] if options else (None, None)
+    if text in by_slug:
+        return Area(by_slug[str(text)], text)
+    message = None
+    if text:
+        message = f"There is no area “{text[:40]}”; showing {first[1]} instead."
+    return Area(first[1], first[0], message)

@@ -6,12 +6,13 @@ import datetime as dt
 import tomllib
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -19,6 +20,8 @@ from pydantic import (
 
 CASE_FIELDS = ("case_id", "opened_at", "due_at", "closed_at", "organisation", "service")
 """Canonical fields of a case-level source; each has a fixed type in the warehouse."""
+
+SLUG_ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
 class CatalogError(ValueError):
@@ -36,19 +39,26 @@ class FileLayout(Strict):
     pattern: str = Field(description="Glob under the data folder, e.g. 'boston/*.csv.gz'.")
     encoding: Literal["utf-8"] = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
-    timestamp_format: str = Field(description="strptime format of every timestamp column.")
-    timezone: str = Field(description="IANA zone the local timestamps are in.")
+    null_values: list[str] = Field(default_factory=list, description="Text meaning 'missing'.")
+    timestamp_format: str | None = Field(None, description="strptime format of timestamps.")
+    timezone: str | None = Field(None, description="IANA zone the local timestamps are in.")
+    revision_marker: str | None = Field(
+        None, description="Text in a file name marking a revision; such files load last."
+    )
 
 
 class StandardSpec(Strict):
     """A published or tracker-set standard that the source's figures are judged against."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=SLUG_ID)
     wording: str
-    measure: Literal["share_on_time"]
-    comparator: Literal[">="]
-    target_percent: Decimal = Field(gt=0, le=100)
-    grain: Literal["day"]
+    measure: Literal["share_on_time", "share_within", "mean", "percentile_90"]
+    measure_id: str | None = Field(None, description="Which declared measure it judges.")
+    comparator: Literal[">=", "<="]
+    target_percent: Decimal | None = Field(None, gt=0, le=100)
+    target_value: Decimal | None = Field(None, ge=0)
+    unit: Literal["percent", "seconds"] = "percent"
+    grain: Literal["day", "month", "year"]
     set_by: Literal["agency", "tracker"]
     reason: str | None = None
     citation_url: str | None = None
@@ -61,13 +71,15 @@ class StandardSpec(Strict):
             raise ValueError("a standard set by this tracker needs a 'reason'")
         if self.set_by == "agency" and not self.citation_url:
             raise ValueError("a standard published by the agency needs a 'citation_url'")
+        if (self.target_percent is None) == (self.target_value is None):
+            raise ValueError("give exactly one of 'target_percent' or 'target_value'")
         return self
 
 
-class Source(Strict):
-    """One agency dataset: who publishes it, under what licence, and how to read it."""
+class SourceBase(Strict):
+    """What every agency dataset declares: who publishes it, its licence, how to read it."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(pattern=SLUG_ID)
     title: str
     jurisdiction: str
     publisher: str
@@ -75,12 +87,23 @@ class Source(Strict):
     licence_url: str
     source_url: str
     attribution: str
-    kind: Literal["cases"]
     cadence: Literal["daily", "monthly", "yearly"]
     data_as_of: dt.datetime | None = None
     file: FileLayout
-    columns: dict[str, str]
     standards: list[StandardSpec] = Field(min_length=1)
+
+    def files(self, data_dir: Path) -> list[Path]:
+        """The source's files in load order: by name, revisions after the originals."""
+        marker = self.file.revision_marker
+        found = [p for p in data_dir.glob(self.file.pattern) if p.is_file()]
+        return sorted(found, key=lambda p: (bool(marker and marker in p.name), p.name))
+
+
+class CaseSource(SourceBase):
+    """A case-level file: one row per request, each with its own target time."""
+
+    kind: Literal["cases"]
+    columns: dict[str, str]
 
     @field_validator("columns")
     @classmethod
@@ -91,16 +114,102 @@ class Source(Strict):
             raise ValueError(f"missing {missing or 'none'}, unknown {unknown or 'none'}")
         return columns
 
-    def files(self, data_dir: Path) -> list[Path]:
-        """The source's files under the data folder, in a stable order."""
-        return sorted(p for p in data_dir.glob(self.file.pattern) if p.is_file())
+    @model_validator(mode="after")
+    def _timestamps(self) -> CaseSource:
+        if not self.file.timestamp_format:
+            raise ValueError("a case-level source needs file.timestamp_format")
+        return self
+
+
+class PeriodSpec(Strict):
+    """Where a row's period comes from: columns joined by a space, parsed with `format`."""
+
+    columns: list[str] = Field(min_length=1)
+    format: str = Field(description="strptime format of the joined columns, e.g. 'MSitAE-%B-%Y'.")
+    grain: Literal["month"]
+    one_per_file: bool = Field(
+        False, description="Each file holds one period; total rows take the file's period."
+    )
+
+
+class OrganisationSpec(Strict):
+    """Which columns name the organisation, and which codes are totals or regions."""
+
+    code_column: str
+    name_column: str
+    total_codes: list[str] = Field(default_factory=list, description="Codes of total rows.")
+    total_name: str | None = Field(None, description="Name shown for the total rows.")
+    region_code_pattern: str | None = Field(
+        None, description="Regex of codes that are regions (kept, but not ranked with others)."
+    )
+
+
+class MeasureSpec(Strict):
+    """A figure each row carries: a share built from counts, or a single value."""
+
+    id: str = Field(pattern=SLUG_ID)
+    service: str
+    kind: Literal["share", "value"]
+    denominator: list[str] = Field(default_factory=list, description="Columns summed.")
+    numerator: list[str] = Field(default_factory=list, description="Columns summed.")
+    numerator_is_denominator_minus: list[str] = Field(
+        default_factory=list, description="Numerator = denominator − these columns summed."
+    )
+    value: str | None = None
+    unit: Literal["share", "seconds"] = "share"
+
+    @model_validator(mode="after")
+    def _shape(self) -> MeasureSpec:
+        if self.kind == "value" and (self.value is None or self.denominator):
+            raise ValueError("a value measure names one 'value' column and no denominator")
+        if self.kind == "share" and (
+            not self.denominator
+            or bool(self.numerator) == bool(self.numerator_is_denominator_minus)
+        ):
+            raise ValueError(
+                "a share names 'denominator' and one of 'numerator' or "
+                "'numerator_is_denominator_minus'"
+            )
+        return self
+
+    def columns(self) -> list[str]:
+        """Every file column the measure reads."""
+        own = [*self.denominator, *self.numerator, *self.numerator_is_denominator_minus]
+        return own + ([self.value] if self.value else [])
+
+
+class ObservationSource(SourceBase):
+    """An aggregate file: one row per organisation and period, with declared measures."""
+
+    kind: Literal["observations"]
+    period: PeriodSpec
+    organisation: OrganisationSpec
+    measures: list[MeasureSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _standards_name_measures(self) -> ObservationSource:
+        ids = {m.id for m in self.measures}
+        bad = [s.id for s in self.standards if s.measure_id not in ids]
+        if bad:
+            raise ValueError(f"standards {bad} must name a declared measure_id of {sorted(ids)}")
+        return self
+
+    def required_columns(self) -> list[str]:
+        """Every column the file's header must have."""
+        org = self.organisation
+        cols = [*self.period.columns, org.code_column, org.name_column]
+        return sorted({*cols, *(c for m in self.measures for c in m.columns())})
+
+
+Source = CaseSource | ObservationSource
+_SOURCE: TypeAdapter[Source] = TypeAdapter(Annotated[Source, Field(discriminator="kind")])
 
 
 def load_source(path: Path) -> Source:
     """Parse one catalog entry, raising CatalogError that names the file and each problem."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Source.model_validate(raw)
+        return _SOURCE.validate_python(raw)
     except tomllib.TOMLDecodeError as err:
         raise CatalogError(f"{path}: not valid TOML: {err}") from err
     except ValidationError as err:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.cases import FileRejected, LoadCounts, load_file, now
+from ingest import cases, observations
 from ingest.catalog import Source
 from ingest.publish import next_warehouse, swap_in
+from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import create_schema
 from metrics.build import METRICS_VERSION, build_measures
 
@@ -78,11 +79,33 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
                 1 for o in s.standards if o.id == st.id and o.valid_from < st.valid_from
             )
             con.execute(
-                "INSERT INTO standards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [st.id, version, s.id, st.wording, st.measure, st.comparator,
-                 st.target_percent, st.grain, st.set_by, st.reason, st.citation_url,
-                 st.valid_from, st.valid_to],
+                "INSERT INTO standards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [st.id, version, s.id, st.wording, st.measure, st.measure_id, st.comparator,
+                 st.target_percent, st.target_value, st.unit, st.grain, st.set_by, st.reason,
+                 st.citation_url, st.valid_from, st.valid_to],
             )  # fmt: skip
+
+
+def supersede_periods(
+    con: duckdb.DuckDBPyConnection, source_id: str, load_id: int
+) -> list[tuple[int, str]]:
+    """A newer file for a period replaces that period's figures from earlier files.
+
+    Returns the earlier loads left with nothing, so that they are marked superseded.
+    """
+    con.execute(
+        """DELETE FROM observations o
+           WHERE o.source_id = $source AND o.load_id <> $load AND o.period_start IN
+                 (SELECT period_start FROM observations WHERE load_id = $load)""",
+        {"source": source_id, "load": load_id},
+    )
+    rows = con.execute(
+        """SELECT l.load_id, l.sha256 FROM loads l
+           WHERE l.source_id = $source AND l.status = 'loaded' AND NOT EXISTS
+                 (SELECT 1 FROM observations o WHERE o.load_id = l.load_id)""",
+        {"source": source_id},
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> FileOutcome:
@@ -99,9 +122,14 @@ def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) ->
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = int(con.execute("SELECT nextval('load_ids')").fetchall()[0][0])
-        counts = load_file(con, path, source, load_id)
+        if source.kind == "cases":
+            counts = cases.load_file(con, path, source, load_id)
+        else:
+            counts = observations.load_file(con, path, source, load_id)
+            seen = seen + supersede_periods(con, source.id, load_id)
         for old_id, _ in seen:
             con.execute("DELETE FROM cases WHERE load_id = ?", [old_id])
+            con.execute("DELETE FROM observations WHERE load_id = ?", [old_id])
             con.execute(
                 "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
                 [load_id, old_id],

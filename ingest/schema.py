@@ -14,8 +14,9 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS standards (
     standard_id VARCHAR NOT NULL, version INTEGER NOT NULL, source_id VARCHAR NOT NULL,
-    wording VARCHAR NOT NULL, measure VARCHAR NOT NULL, comparator VARCHAR NOT NULL,
-    target_percent DECIMAL(9, 4) NOT NULL, grain VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
+    wording VARCHAR NOT NULL, measure VARCHAR NOT NULL, measure_id VARCHAR,
+    comparator VARCHAR NOT NULL, target_percent DECIMAL(9, 4), target_value DECIMAL(18, 4),
+    unit VARCHAR NOT NULL, grain VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
     reason VARCHAR, citation_url VARCHAR, valid_from DATE NOT NULL, valid_to DATE,
     PRIMARY KEY (standard_id, version)
 );
@@ -31,6 +32,13 @@ CREATE TABLE IF NOT EXISTS cases (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
     case_id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, due_at TIMESTAMP,
     closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    org_code VARCHAR NOT NULL, organisation VARCHAR NOT NULL, org_level VARCHAR NOT NULL,
+    measure_id VARCHAR NOT NULL, service VARCHAR NOT NULL, grain VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, numerator BIGINT,
+    denominator BIGINT, value DOUBLE, unit VARCHAR NOT NULL, marker VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejects (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import duckdb
 
-METRICS_VERSION = "1"
+METRICS_VERSION = "3"
 """Bump when a definition below changes, so the next ingest rebuilds the measures."""
 
 MEASURES = """
-CREATE OR REPLACE TEMP MACRO slug(x) AS trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
+CREATE OR REPLACE MACRO slug(x) AS trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
 
 CREATE OR REPLACE TABLE source_facts AS
-SELECT s.source_id, s.jurisdiction,
-       coalesce(s.declared_data_as_of,
-                max(greatest(c.opened_at, coalesce(c.closed_at, c.opened_at)))) AS data_as_of,
-       min(c.opened_at)::DATE AS first_opened, max(c.opened_at)::DATE AS last_opened,
-       any_value(l.last_received) AS last_received
-FROM sources s LEFT JOIN cases c USING (source_id)
-LEFT JOIN (SELECT source_id, max(finished_at) AS last_received FROM loads
-           WHERE status = 'loaded' GROUP BY 1) l USING (source_id)
-GROUP BY s.source_id, s.jurisdiction, s.declared_data_as_of;
+WITH case_span AS (
+    SELECT source_id, max(greatest(opened_at, coalesce(closed_at, opened_at))) AS latest,
+           min(opened_at)::DATE AS first_opened, max(opened_at)::DATE AS last_opened
+    FROM cases GROUP BY 1
+), observed AS (
+    SELECT source_id, max(period_end)::TIMESTAMP AS latest FROM observations GROUP BY 1
+), received AS (
+    SELECT source_id, max(finished_at) AS last_received FROM loads
+    WHERE status = 'loaded' GROUP BY 1
+)
+SELECT s.source_id, s.jurisdiction, s.kind, s.cadence,
+       coalesce(s.declared_data_as_of, c.latest, o.latest) AS data_as_of,
+       c.first_opened, c.last_opened, r.last_received
+FROM sources s LEFT JOIN case_span c USING (source_id) LEFT JOIN observed o USING (source_id)
+LEFT JOIN received r USING (source_id);
 
 -- The calendar spine: every day from the first month with requests opened to the last,
 -- and never past data_as_of, for every service the source has.
@@ -74,18 +80,61 @@ SELECT source_id, jurisdiction, standard_id, organisation, org_slug, service, se
        sum(no_target)::BIGINT AS no_target
 FROM service_days GROUP BY ALL;
 
+-- Every judged standard-period, daily or monthly, in one shape: the `records` dataset.
+CREATE OR REPLACE TABLE judgements AS
+SELECT d.source_id, d.jurisdiction, d.organisation, d.org_slug, 'organisation' AS org_level,
+       d.service, d.service_slug, d.standard_id, d.standard_version, st.wording AS standard,
+       d.day AS period_start, d.day AS period_end, 'day' AS grain,
+       d.on_time AS numerator, d.due AS denominator,
+       CASE WHEN d.due > 0 THEN d.on_time / d.due END AS value,
+       st.comparator, d.target_percent::DOUBLE / 100 AS target, 'share' AS unit,
+       CASE WHEN d.due = 0 THEN '[z]' END AS marker, d.status
+FROM service_days d
+JOIN standards st ON st.standard_id = d.standard_id AND st.version = d.standard_version
+UNION ALL
+SELECT o.source_id, s.jurisdiction, o.organisation,
+       slug(s.jurisdiction || '-' || o.organisation), o.org_level, o.service, slug(o.service),
+       st.standard_id, st.version, st.wording, o.period_start, o.period_end, o.grain,
+       o.numerator, o.denominator, o.value, st.comparator,
+       coalesce(st.target_percent::DOUBLE / 100, st.target_value::DOUBLE), o.unit, o.marker,
+       CASE WHEN o.marker = '[z]' THEN 'not_applicable'
+            WHEN o.value IS NULL THEN 'no_data'
+            WHEN st.target_percent IS NOT NULL THEN
+                 CASE WHEN o.numerator * 100 >= st.target_percent * o.denominator
+                      THEN 'met' ELSE 'not_met' END
+            WHEN st.comparator = '<=' THEN
+                 CASE WHEN o.value <= st.target_value THEN 'met' ELSE 'not_met' END
+            ELSE CASE WHEN o.value >= st.target_value THEN 'met' ELSE 'not_met' END
+       END
+FROM observations o JOIN sources s USING (source_id)
+JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
+     AND st.valid_from <= o.period_start
+     AND (st.valid_to IS NULL OR o.period_start <= st.valid_to);
+
+-- League windows: a month of days for daily standards; the 12 months to a month for
+-- monthly ones (one judgement a month would make a month's league all-or-nothing).
 CREATE OR REPLACE TABLE league AS
-WITH pooled AS (
-    SELECT jurisdiction, month, organisation, org_slug,
-           sum(days_met)::BIGINT AS service_days_met,
-           sum(days_met + days_not_met)::BIGINT AS service_days_judged
-    FROM days_met GROUP BY ALL
+WITH latest AS (
+    SELECT jurisdiction, max(period_start) AS last_period FROM judgements GROUP BY 1
+), windowed AS (
+    SELECT j.*, date_trunc('month', j.period_start)::DATE AS month FROM judgements j
+    WHERE j.grain = 'day'
+    UNION ALL
+    SELECT j.*, (j.period_start + INTERVAL (k) MONTH)::DATE AS month
+    FROM judgements j JOIN latest l USING (jurisdiction), range(0, 12) AS r(k)
+    WHERE j.grain = 'month' AND j.period_start + INTERVAL (k) MONTH <= l.last_period
+), pooled AS (
+    SELECT jurisdiction, month, any_value(grain) AS grain, organisation, org_slug,
+           count(*) FILTER (WHERE status = 'met') AS periods_met,
+           count(*) FILTER (WHERE status IN ('met', 'not_met')) AS periods_judged,
+           count(*) FILTER (WHERE status = 'no_data') AS periods_no_data
+    FROM windowed WHERE org_level = 'organisation' GROUP BY ALL
 )
-SELECT *, CASE WHEN service_days_judged > 0
-               THEN service_days_met / service_days_judged END AS share_met,
-       CASE WHEN service_days_judged > 0
-            THEN rank() OVER (PARTITION BY jurisdiction, month, service_days_judged > 0
-                              ORDER BY service_days_met / service_days_judged DESC) END AS rank
+SELECT *, periods_met AS service_days_met, periods_judged AS service_days_judged,
+       CASE WHEN periods_judged > 0 THEN periods_met / periods_judged END AS share_met,
+       CASE WHEN periods_judged > 0
+            THEN rank() OVER (PARTITION BY jurisdiction, month, periods_judged > 0
+                              ORDER BY periods_met / periods_judged DESC) END AS rank
 FROM pooled;
 """
 

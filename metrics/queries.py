@@ -22,25 +22,60 @@ def _frame(
     return frame
 
 
-def months(con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
-    """Months that have a league table, oldest first."""
-    frame = _frame("SELECT DISTINCT month FROM league ORDER BY month", {}, con)
+def jurisdictions(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Jurisdictions with a league table. Columns: jurisdiction, slug, grain ('day' or
+    'month': the grain its standards are judged at), first_month, last_month."""
+    return _frame(
+        """SELECT jurisdiction, slug(jurisdiction) AS slug, any_value(grain) AS grain,
+                  min(month) AS first_month, max(month) AS last_month
+           FROM league GROUP BY jurisdiction ORDER BY jurisdiction""",
+        {},
+        con,
+    )
+
+
+def months(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
+    """Months that have a league table for the jurisdiction, oldest first."""
+    frame = _frame(
+        "SELECT DISTINCT month FROM league WHERE jurisdiction = $j ORDER BY month",
+        {"j": jurisdiction},
+        con,
+    )
     return list(frame["month"])
 
 
-def league_table(month: dt.date, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
-    """Organisations for a month, best first.
+def league_table(
+    jurisdiction: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """Organisations of a jurisdiction for a league window, best first.
 
-    Columns: rank (ties share a rank; null when nothing was judged), organisation, org_slug,
-    jurisdiction, service_days_met, service_days_judged, share_met (met / judged, null when
-    nothing was judged).
+    The window is the month for standards judged daily, and the 12 months to the month for
+    standards judged monthly. Columns: rank (ties share a rank; null when nothing was
+    judged), organisation, org_slug, jurisdiction, grain, periods_met, periods_judged,
+    periods_no_data, share_met (met / judged, null when nothing was judged).
     """
     return _frame(
-        """SELECT rank, organisation, org_slug, jurisdiction, service_days_met,
-                  service_days_judged, share_met
-           FROM league WHERE month = $month
+        """SELECT rank, organisation, org_slug, jurisdiction, grain, periods_met,
+                  periods_judged, periods_no_data, share_met
+           FROM league WHERE jurisdiction = $j AND month = $month
            ORDER BY rank NULLS LAST, organisation""",
-        {"month": month},
+        {"j": jurisdiction, "month": month},
+        con,
+    )
+
+
+def judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every judged month of an organisation's monthly standards, newest first.
+
+    Columns: service, standard_id, standard, period_start, numerator, denominator, value,
+    target, comparator, unit, marker (GSS status: [x] missing, [z] not applicable), status.
+    """
+    return _frame(
+        """SELECT service, standard_id, standard, period_start, numerator, denominator,
+                  value, target, comparator, unit, marker, status
+           FROM judgements WHERE org_slug = $slug AND grain = 'month'
+           ORDER BY service, standard_id, period_start DESC""",
+        {"slug": slug},
         con,
     )
 
@@ -48,7 +83,7 @@ def league_table(month: dt.date, con: duckdb.DuckDBPyConnection | None = None) -
 def organisation(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str] | None:
     """The organisation's name and jurisdiction, or None for an unknown slug."""
     frame = _frame(
-        "SELECT DISTINCT organisation, jurisdiction FROM days_met WHERE org_slug = $slug",
+        "SELECT DISTINCT organisation, jurisdiction FROM league WHERE org_slug = $slug",
         {"slug": slug},
         con,
     )

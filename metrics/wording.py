@@ -22,3 +22,8 @@ def days_met_headline(days_met: int, days_judged: int, month: dt.date) -> str:
 def percent(share: float | None) -> str:
     """A share as a whole-number percentage for display ('43%'); '–' when there is none."""
     return "–" if share is None else f"{share * 100:.0f}%"
+
+
+def league_window(grain: str, month: dt.date) -> str:
+    """The span a league table covers: 'July 2015', or '12 months to June 2025'."""
+    return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"

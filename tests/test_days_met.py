@@ -55,10 +55,8 @@ def test_due_after_data_as_of_is_never_judged(mini_con: duckdb.DuckDBPyConnectio
 
 
 def test_league_pools_service_days(mini_con: duckdb.DuckDBPyConnection) -> None:
-    league = queries.league_table(MARCH, mini_con)
-    assert league.select(
-        "rank", "organisation", "service_days_met", "service_days_judged"
-    ).rows() == [
+    league = queries.league_table("Boston", MARCH, mini_con)
+    assert league.select("rank", "organisation", "periods_met", "periods_judged").rows() == [
         (1, "Transportation - Traffic Division", 1, 2),
         (2, "Public Works Department", 2, 5),
     ]
@@ -72,6 +70,6 @@ def test_unreadable_rows_are_rejected_and_reconciled(mini_con: duckdb.DuckDBPyCo
         "SELECT file_name, row_number, column_name, value, reason FROM rejects ORDER BY row_number"
     ).fetchall()
     assert rejects == [
-        ("cases.csv", 49, "opened_at", "13/45/2015 10:00:00 AM", "missing or unreadable open time"),
-        ("cases.csv", 50, "case_id", None, "missing case id"),
+        ("cases.csv", 49, "OPEN_DT", "13/45/2015 10:00:00 AM", "missing or unreadable open time"),
+        ("cases.csv", 50, "CASE_ENQUIRY_ID", None, "missing case id"),
     ]

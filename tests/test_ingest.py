@@ -98,5 +98,5 @@ def test_bad_catalog_entry_names_file_and_problem(tmp_path: Path) -> None:
         load_source(entry)
     message = str(err.value)
     assert message.startswith(f"{entry}: ")
-    assert "standards.0.target_percent: Input should be less than or equal to 100" in message
+    assert "cases.standards.0.target_percent: Input should be less than or equal to 100" in message
     assert "missing ['organisation']" in message

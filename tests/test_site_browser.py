@@ -33,8 +33,10 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> None:
-    page.goto(f"{site}/?month=2015-07")
-    expect(page.locator("h1")).to_have_text("Which departments met their standards, July 2015")
+    page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? Boston, July 2015"
+    )
     expect(page).to_have_title("League table – Service Standards Tracker")
     rows = page.locator("table.table tbody tr")
     expect(rows).to_have_count(6)
@@ -47,7 +49,7 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     expect(page.get_by_text("Met its standard on 1 of 23 days in July 2015")).to_be_visible()
     page.screenshot(path=artifacts / "department-1280.png", full_page=True)
 
-    response = page.request.get(f"{site}/download/league.csv?month=2015-07")
+    response = page.request.get(f"{site}/download/league.csv?jurisdiction=boston&month=2015-07")
     assert response.status == 200
     assert response.headers["content-disposition"] == (
         'attachment; filename="boston-league-2015-07.csv"'
@@ -58,23 +60,43 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     assert table[0] == [
         "rank",
         "organisation",
-        "service_days_met",
-        "service_days_judged",
+        "grain",
+        "periods_met",
+        "periods_judged",
+        "periods_no_data",
         "share_met",
     ]
     # The file holds the rows the page showed (rank, name, met, judged).
-    assert [r[:4] for r in table[1:]] == [r[:4] for r in shown]
+    assert [[r[0], r[1], r[3], r[4]] for r in table[1:]] == [r[:4] for r in shown]
 
 
 def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:
     page.goto(f"{site}/")
-    expect(page.locator("h1")).to_have_text("Which departments met their standards, December 2015")
-    page.get_by_label("Month").select_option("2015-03")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? Boston, December 2015"
+    )
+    page.get_by_label("Month", exact=True).select_option("2015-03")
     page.get_by_role("button", name="Show").click()
-    expect(page).to_have_url(f"{site}/?month=2015-03")
-    expect(page.locator("h1")).to_have_text("Which departments met their standards, March 2015")
+    expect(page).to_have_url(f"{site}/?jurisdiction=boston&month=2015-03")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? Boston, March 2015"
+    )
     page.reload()
-    expect(page.locator("h1")).to_have_text("Which departments met their standards, March 2015")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? Boston, March 2015"
+    )
+    page.get_by_role("navigation", name="Areas").get_by_role(
+        "link", name="NHS England", exact=True
+    ).click()
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? NHS England, 12 months to June 2025"
+    )
+    page.get_by_label("Month", exact=True).select_option("2024-12")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(f"{site}/?jurisdiction=nhs-england&month=2024-12")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? NHS England, 12 months to December 2024"
+    )
 
 
 def test_bad_month_shows_latest_with_a_message(page: Page, site: str) -> None:
@@ -82,4 +104,6 @@ def test_bad_month_shows_latest_with_a_message(page: Page, site: str) -> None:
     expect(page.get_by_role("status")).to_have_text(
         "There are no figures for month “2015-99”; showing December 2015 instead."
     )
-    expect(page.locator("h1")).to_have_text("Which departments met their standards, December 2015")
+    expect(page.locator("h1")).to_have_text(
+        "Which organisations met their standards? Boston, December 2015"
+    )

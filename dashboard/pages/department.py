@@ -56,7 +56,10 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
                         html.A("See all departments", href="/"), "."]),
             ]
         )  # fmt: skip
-    choice = choose_month(month, queries.months())
+    if queries.judgements(slug or "").height:
+        return monthly_layout(slug or "", org)
+    months = queries.months(org["jurisdiction"])
+    choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
     records = queries.days_met_records(slug or "", choice.month)
     days = queries.service_days(slug or "", choice.month)
@@ -66,11 +69,44 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
     ]
     return html.Div(
         [
-            html.P(html.A("← All departments", href=f"/?month={choice.month:%Y-%m}")),
+            html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
             components.notice(choice.message),
-            components.month_form(f"/department/{slug}", queries.months(), choice.month),
+            components.view_form(f"/department/{slug}", months, choice.month),
             components.legend(),
             *sections,
         ]
     )
+
+
+def monthly_layout(slug: str, org: dict[str, str]) -> html.Div:
+    """An organisation whose standards are judged monthly: each standard's months."""
+    frame = queries.judgements(slug)
+    sections = [
+        html.Section(
+            [
+                html.H2(str(part["service"][0])),
+                html.P(str(part["standard"][0]), className="hint"),
+                html.P(months_met_sentence(part), className="headline"),
+                components.months_table(part),
+            ],
+            className="service",
+        )
+        for part in frame.partition_by("standard_id", maintain_order=True)
+    ]
+    return html.Div(
+        [
+            html.P(html.A("← League table", href="/")),
+            html.H1(org["organisation"]),
+            *sections,
+        ]
+    )
+
+
+def months_met_sentence(part: pl.DataFrame) -> str:
+    """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
+    met = part.filter(pl.col("status") == "met").height
+    judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
+    missing = part.filter(pl.col("status") == "no_data").height
+    text = f"Met its standard in {met} of {judged} months judged"
+    return text + (f"; {missing} months had no figures" if missing else "")

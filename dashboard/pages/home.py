@@ -1,53 +1,76 @@
-"""`/`: the league table of departments for a month (`/?month=2015-07`)."""
+"""`/`: the league table of organisations for an area and month
+(`/?jurisdiction=boston&month=2015-07`)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import dash
 import polars as pl
 from dash import html
 
 from dashboard import components
-from dashboard.params import choose_month, month_text
+from dashboard.params import choose_jurisdiction, choose_month, month_text
 from metrics import queries
-from metrics.wording import month_name, percent
+from metrics.wording import league_window, percent
 
 dash.register_page(
     __name__, path="/", title="League table – Service Standards Tracker", name="League table"
 )
 
+PERIODS = {"day": "service-days", "month": "standard-months"}
 
-def headline(league: pl.DataFrame, month: dt.date) -> str:
-    """'Across 6 departments, standards were met on 12% of service-days in July 2015'."""
-    met = int(league["service_days_met"].sum())
-    judged = int(league["service_days_judged"].sum())
+
+def headline(league: pl.DataFrame, area: str, window: str) -> str:
+    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
+    met = int(league["periods_met"].sum())
+    judged = int(league["periods_judged"].sum())
+    periods = PERIODS[str(league["grain"][0])]
     share = percent(met / judged if judged else None)
     return (
-        f"Across {league.height} departments, standards were met on {share} "
-        f"of service-days in {month_name(month)}"
+        f"Across {league.height} {area} organisations, standards were met on {share} "
+        f"of {periods} in {window}"
     )
 
 
-def layout(month: str | None = None, **_unknown: str) -> html.Div:
-    """The league table for the month in the URL; a bad month shows the latest, and says so."""
-    choice = choose_month(month, queries.months())
-    if choice.month is None:
+def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown: str) -> html.Div:
+    """The league table for the view in the URL; bad values show a default, and say so."""
+    areas = queries.jurisdictions()
+    options = list(zip(areas["slug"], areas["jurisdiction"], strict=True))
+    area = choose_jurisdiction(jurisdiction, options)
+    if area.name is None:
         return html.Div([html.H1("League table"), html.P("No figures have been loaded yet.")])
-    league = queries.league_table(choice.month)
-    download = f"/download/league.csv?month={month_text(choice.month)}"
+    months = queries.months(area.name)
+    choice = choose_month(month, months)
+    assert choice.month is not None  # every jurisdiction in the league has months
+    league = queries.league_table(area.name, choice.month)
+    window = league_window(str(league["grain"][0]), choice.month)
+    download = f"/download/league.csv?jurisdiction={area.slug}&month={month_text(choice.month)}"
+    caption = (
+        f"{area.name} organisations by share of judged periods that met the standard, {window}"
+    )
     return html.Div(
         [
-            html.H1(f"Which departments met their standards, {month_name(choice.month)}"),
+            html.H1(f"Which organisations met their standards? {area.name}, {window}"),
+            components.notice(area.message),
             components.notice(choice.message),
-            components.month_form("/", queries.months(), choice.month),
-            html.P(headline(league, choice.month), className="lead"),
-            html.P(
-                "A service-day counts when at least one request was due that day. It is met "
-                "when the share closed by its target time reaches the standard.",
-                className="hint",
-            ),
-            components.league_table(league, choice.month),
+            components.area_nav(options, area.slug or ""),
+            components.view_form("/", months, choice.month, area.slug or ""),
+            html.P(headline(league, area.name, window), className="lead"),
+            html.P(explainer(str(league["grain"][0])), className="hint"),
+            components.league_table(league, choice.month, caption),
             html.P(html.A("Download this table as CSV", href=download, className="download")),
         ]
+    )
+
+
+def explainer(grain: str) -> str:
+    """How to read the table, for the grain its standards are judged at."""
+    if grain == "day":
+        return (
+            "A service-day counts when at least one request was due that day. It is met "
+            "when the share closed by its target time reaches the standard."
+        )
+    return (
+        "Each standard is judged once a month against its published target; the table counts "
+        "the months met over the 12 months to the month chosen. Months with no figures are "
+        "not counted."
     )

@@ -1,0 +1,140 @@
+"""Load one aggregate agency file: one row per organisation and period, declared measures.
+
+Column names come from the validated catalog and are quoted as identifiers; every value
+(formats, codes, patterns) is bound as a parameter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest.catalog import MeasureSpec, ObservationSource
+from ingest.read import LoadCounts, finish, problem, quote, read_raw
+
+
+def _numeric_columns(source: ObservationSource) -> dict[str, str]:
+    """Each measure column and its SQL type: counts are whole numbers, values may not be."""
+    types: dict[str, str] = {}
+    for m in source.measures:
+        for c in m.columns():
+            types[c] = "DOUBLE" if m.kind == "value" else "BIGINT"
+    return types
+
+
+def _alias(columns: list[str], column: str) -> str:
+    return f"n{columns.index(column)}"
+
+
+def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[str]:
+    """Temp table `staged`: parsed code, name, period and numbers beside the raw text."""
+    org, per = source.organisation, source.period
+    numeric = _numeric_columns(source)
+    cols = list(numeric)
+    casts = ", ".join(
+        f"{quote(c)} AS t{i}, TRY_CAST(trim({quote(c)}) AS {numeric[c]}) AS n{i}"
+        for i, c in enumerate(cols)
+    )
+    period_text = "concat_ws(' ', " + ", ".join(f"trim({quote(c)})" for c in per.columns) + ")"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT row_number, trim({quote(org.code_column)}) AS code,
+               trim({quote(org.name_column)}) AS name, {period_text} AS period_text,
+               try_strptime({period_text}, $fmt)::DATE AS parsed_period,
+               list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total, {casts}
+        FROM raw_file""",  # noqa: S608
+        {"fmt": per.format, "totals": [c.upper() for c in org.total_codes]},
+    )
+    con.execute("DROP TABLE raw_file")
+    file_period = "(SELECT mode(parsed_period) FROM staged)" if per.one_per_file else "NULL"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT *, coalesce(parsed_period, CASE WHEN is_total THEN {file_period} END) AS period,
+               {file_period} AS file_period
+        FROM staged"""  # noqa: S608
+    )
+    return cols
+
+
+def _sum(columns: list[str], names: list[str]) -> str:
+    return "(" + " + ".join(_alias(columns, c) for c in names) + ")"
+
+
+def _fraction(m: MeasureSpec, cols: list[str]) -> tuple[str, str]:
+    """SQL for a share measure's numerator and denominator."""
+    den = _sum(cols, m.denominator)
+    if m.numerator:
+        return _sum(cols, m.numerator), den
+    return f"({den} - {_sum(cols, m.numerator_is_denominator_minus)})", den
+
+
+def _checks(source: ObservationSource, cols: list[str]) -> str:
+    """CASE arms naming each row's first problem: file column, offending text, reason."""
+    org, per = source.organisation, source.period
+    arms = [
+        ("code IS NULL", problem(org.code_column, "code", "missing organisation code")),
+        ("period IS NULL", problem(per.columns[0], "period_text", "unreadable period")),
+        ("dup_rank > 1", problem(org.code_column, "code", "organisation repeated for period")),
+    ]
+    if per.one_per_file:
+        reason = "period differs from the rest of the file"
+        arms.append(("period <> file_period", problem(per.columns[0], "period_text", reason)))
+    numeric = _numeric_columns(source)
+    for i, c in enumerate(cols):
+        kind = "a whole number" if numeric[c] == "BIGINT" else "a number"
+        arms.append((f"t{i} IS NOT NULL AND n{i} IS NULL", problem(c, f"t{i}", f"not {kind}")))
+        arms.append((f"n{i} < 0", problem(c, f"t{i}", "negative")))
+    for m in source.measures:
+        if m.kind == "share":
+            num, den = _fraction(m, cols)
+            first = (m.numerator or m.denominator)[0]
+            why = f"{m.id}: numerator greater than denominator"
+            arms.append((f"{num} > {den}", problem(first, f"{num}", why)))
+    return " ".join(f"WHEN {cond} THEN {what}" for cond, what in arms)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: MeasureSpec,
+            cols: list[str], load_id: int) -> None:  # fmt: skip
+    """Insert one measure's observations from the rows with no problem."""
+    org = source.organisation
+    if m.kind == "share":
+        num, den = _fraction(m, cols)
+        value = f"CASE WHEN {den} > 0 THEN {num} / {den} END"
+        marker = f"CASE WHEN {den} IS NULL THEN '[x]' WHEN {den} = 0 THEN '[z]' END"
+    else:
+        num = den = "NULL"
+        value = _alias(cols, m.value or "")
+        marker = f"CASE WHEN {value} IS NULL THEN '[x]' END"
+    level = (
+        "CASE WHEN is_total THEN 'total' WHEN regexp_matches(code, $region) THEN 'region' "
+        "ELSE 'organisation' END"
+    )
+    con.execute(
+        f"""INSERT INTO observations
+        SELECT $source, $load, row_number, code,
+               CASE WHEN is_total THEN coalesce($total_name, name) ELSE name END, {level},
+               $measure, $service, $grain, period, last_day(period), {num}, {den}, {value},
+               $unit, {marker}
+        FROM judged WHERE problem IS NULL""",  # noqa: S608
+        {"source": source.id, "load": load_id, "region": org.region_code_pattern or "^$",
+         "total_name": org.total_name, "measure": m.id, "service": m.service,
+         "grain": source.period.grain, "unit": m.unit},
+    )  # fmt: skip
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, path: Path, source: ObservationSource, load_id: int
+) -> LoadCounts:
+    """Insert the file's good rows into `observations` and its bad rows into `rejects`."""
+    read_raw(con, path, source.file, source.required_columns())
+    cols = _stage(con, source)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE judged AS
+        SELECT *, CASE {_checks(source, cols)} ELSE NULL END AS problem
+        FROM (SELECT *, row_number() OVER (PARTITION BY code, period ORDER BY row_number)
+              AS dup_rank FROM staged)"""  # noqa: S608
+    )
+    for m in source.measures:
+        _insert(con, source, m, cols, load_id)
+    return finish(con, source.id, load_id, path)

@@ -1,0 +1,79 @@
+"""Every bundled source loads, and our figures reconcile with the agencies' own."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+
+def test_every_row_read_is_loaded_or_rejected(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    rows = bundled_con.sql(
+        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected) "
+        "FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    # Hand-counted from the files: 13 A&E CSVs of 198-202 provider rows plus a total row
+    # each; AmbSYS 42 months x 19 organisations; NYC one day of 2,386 requests.
+    assert rows == [
+        ("boston-311", 16, 46505, 46505, 0),
+        ("nhs-ae-monthly", 13, 2590, 2590, 0),
+        ("nhs-ambsys", 1, 798, 798, 0),
+        ("nyc-311", 1, 2386, 2386, 0),
+    ]
+
+
+def test_nhs_ae_december_2024_equals_published_headline(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # NHS England published 71.1% of all A&E attendances within 4 hours in December 2024.
+    # Computed from the provider rows alone (the national total row left out):
+    num, den = bundled_con.sql(
+        "SELECT sum(numerator), sum(denominator) FROM observations "
+        "WHERE source_id = 'nhs-ae-monthly' AND org_level = 'organisation' "
+        "AND period_start = DATE '2024-12-01'"
+    ).fetchall()[0]
+    assert (num, den) == (1668461, 2345934)
+    assert round(num / den * 100, 1) == 71.1
+    total = bundled_con.sql(
+        "SELECT numerator, denominator FROM observations WHERE source_id = 'nhs-ae-monthly' "
+        "AND org_level = 'total' AND period_start = DATE '2024-12-01'"
+    ).fetchall()
+    assert total == [(num, den)]
+
+
+@pytest.mark.parametrize(
+    ("code", "standard", "status"),
+    [
+        # August 2017, England: C1 mean 554 s > 420 s; C1 90th 912 s > 900 s; C3 90th
+        # 7,085 s <= 7,200 s; C4 90th 9,169 s <= 10,800 s (A25, A26, A35, A38).
+        ("Eng", "arp-c1-mean", "not_met"),
+        ("Eng", "arp-c1-90th", "not_met"),
+        ("Eng", "arp-c3-90th", "met"),
+        ("Eng", "arp-c4-90th", "met"),
+    ],
+)
+def test_ambsys_judged_against_arp_standards(
+    bundled_con: duckdb.DuckDBPyConnection, code: str, standard: str, status: str
+) -> None:
+    got = bundled_con.sql(
+        "SELECT j.status FROM judgements j JOIN observations o "
+        "ON o.source_id = j.source_id AND o.period_start = j.period_start "
+        "AND o.organisation = j.organisation AND o.service = j.service "
+        "WHERE o.org_code = $code AND j.standard_id = $standard "
+        "AND j.period_start = DATE '2017-08-01'",
+        params={"code": code, "standard": standard},
+    ).fetchall()
+    assert got == [(status,)]
+
+
+def test_ambsys_regions_are_not_ranked_with_trusts(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    ranked = bundled_con.sql(
+        "SELECT DISTINCT organisation FROM league "
+        "WHERE jurisdiction = 'NHS England ambulance services'"
+    ).fetchall()
+    assert len(ranked) == 11  # the 11 trusts; no region, no England row
+    missing = bundled_con.sql(
+        "SELECT count(*) FROM judgements WHERE source_id = 'nhs-ambsys' AND status = 'no_data'"
+    ).fetchall()
+    assert missing[0][0] > 0  # '.' cells are no data, never met or missed
