@@ -57,8 +57,11 @@ class StandardSpec(Strict):
     comparator: Literal[">=", "<="]
     target_percent: Decimal | None = Field(None, gt=0, le=100)
     target_value: Decimal | None = Field(None, ge=0)
+    target_from_row: bool = Field(
+        False, description="Each row carries its own published standard and target share."
+    )
     unit: Literal["percent", "seconds"] = "percent"
-    grain: Literal["day", "month", "year"]
+    grain: Literal["day", "month", "fiscal_year"]
     set_by: Literal["agency", "tracker"]
     reason: str | None = None
     citation_url: str | None = None
@@ -71,8 +74,11 @@ class StandardSpec(Strict):
             raise ValueError("a standard set by this tracker needs a 'reason'")
         if self.set_by == "agency" and not self.citation_url:
             raise ValueError("a standard published by the agency needs a 'citation_url'")
-        if (self.target_percent is None) == (self.target_value is None):
-            raise ValueError("give exactly one of 'target_percent' or 'target_value'")
+        targets = [self.target_percent is not None, self.target_value is not None]
+        if sum([*targets, self.target_from_row]) != 1:
+            raise ValueError(
+                "give exactly one of 'target_percent', 'target_value' or 'target_from_row'"
+            )
         return self
 
 
@@ -122,11 +128,15 @@ class CaseSource(SourceBase):
 
 
 class PeriodSpec(Strict):
-    """Where a row's period comes from: columns joined by a space, parsed with `format`."""
+    """Where a row's period comes from: columns joined by a space, parsed with `format`.
+
+    A fiscal year ('2023-2024') starts in `fiscal_year_starts` of the year it names first.
+    """
 
     columns: list[str] = Field(min_length=1)
     format: str = Field(description="strptime format of the joined columns, e.g. 'MSitAE-%B-%Y'.")
-    grain: Literal["month"]
+    grain: Literal["month", "fiscal_year"]
+    fiscal_year_starts: int = Field(4, ge=1, le=12, description="Month a fiscal year starts.")
     one_per_file: bool = Field(
         False, description="Each file holds one period; total rows take the file's period."
     )
@@ -139,6 +149,9 @@ class OrganisationSpec(Strict):
     name_column: str
     total_codes: list[str] = Field(default_factory=list, description="Codes of total rows.")
     total_name: str | None = Field(None, description="Name shown for the total rows.")
+    name_separator: str | None = Field(
+        None, description="Bilingual names 'English | Français': keep the part before this."
+    )
     region_code_pattern: str | None = Field(
         None, description="Regex of codes that are regions (kept, but not ranked with others)."
     )
@@ -156,6 +169,9 @@ class MeasureSpec(Strict):
         default_factory=list, description="Numerator = denominator − these columns summed."
     )
     value: str | None = None
+    published_share: str | None = Field(
+        None, description="The agency's own rounded share; where given, it is the figure judged."
+    )
     unit: Literal["share", "seconds"] = "share"
 
     @model_validator(mode="after")
@@ -175,7 +191,26 @@ class MeasureSpec(Strict):
     def columns(self) -> list[str]:
         """Every file column the measure reads."""
         own = [*self.denominator, *self.numerator, *self.numerator_is_denominator_minus]
-        return own + ([self.value] if self.value else [])
+        return own + [c for c in (self.value, self.published_share) if c]
+
+
+class RowStandardSpec(Strict):
+    """Columns of a file where each row is itself a published standard with its own target."""
+
+    id_column: str
+    wording_column: str
+    target_column: str = Field(description="Target share, 0 to 1.")
+    service_column: str
+    citation_column: str | None = None
+    agency_verdict_column: str | None = Field(
+        None, description="The agency's own met/not met flag (Y/N/NA), kept to reconcile."
+    )
+
+    def columns(self) -> list[str]:
+        """Every file column it reads."""
+        own = [self.id_column, self.wording_column, self.target_column, self.service_column]
+        extra = [c for c in (self.citation_column, self.agency_verdict_column) if c]
+        return own + extra
 
 
 class ObservationSource(SourceBase):
@@ -185,6 +220,7 @@ class ObservationSource(SourceBase):
     period: PeriodSpec
     organisation: OrganisationSpec
     measures: list[MeasureSpec] = Field(min_length=1)
+    row_standard: RowStandardSpec | None = None
 
     @model_validator(mode="after")
     def _standards_name_measures(self) -> ObservationSource:
@@ -198,6 +234,8 @@ class ObservationSource(SourceBase):
         """Every column the file's header must have."""
         org = self.organisation
         cols = [*self.period.columns, org.code_column, org.name_column]
+        if self.row_standard:
+            cols += self.row_standard.columns()
         return sorted({*cols, *(c for m in self.measures for c in m.columns())})
 
 

@@ -19,7 +19,10 @@ def _numeric_columns(source: ObservationSource) -> dict[str, str]:
     types: dict[str, str] = {}
     for m in source.measures:
         for c in m.columns():
-            types[c] = "DOUBLE" if m.kind == "value" else "BIGINT"
+            types[c] = "BIGINT"
+        for extra in (m.value, m.published_share):
+            if extra:
+                types[extra] = "DOUBLE"
     return types
 
 
@@ -37,14 +40,27 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         for i, c in enumerate(cols)
     )
     period_text = "concat_ws(' ', " + ", ".join(f"trim({quote(c)})" for c in per.columns) + ")"
+    params: dict[str, object] = {"totals": [c.upper() for c in org.total_codes]}
+    parsed = f"try_strptime({period_text}, $fmt)::DATE"
+    params["fmt"] = per.format
+    if per.grain == "fiscal_year":  # '2023-2024' starts in $fy_month of its first year
+        params = {"totals": params["totals"], "fy_month": per.fiscal_year_starts}
+        parsed = (
+            f"CASE WHEN regexp_full_match({period_text}, '\\d{{4}}-\\d{{4}}') THEN "
+            f"make_date(left({period_text}, 4)::INTEGER, $fy_month, 1) END"
+        )
+    name = f"trim({quote(org.name_column)})"
+    if org.name_separator:
+        name = f"trim(split_part({name}, $separator, 1))"
+        params["separator"] = org.name_separator
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT row_number, trim({quote(org.code_column)}) AS code,
-               trim({quote(org.name_column)}) AS name, {period_text} AS period_text,
-               try_strptime({period_text}, $fmt)::DATE AS parsed_period,
-               list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total, {casts}
+        SELECT row_number, trim({quote(org.code_column)}) AS code, {name} AS name,
+               {period_text} AS period_text, {parsed} AS parsed_period,
+               list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total,
+               {_row_standard_columns(source)} {casts}
         FROM raw_file""",  # noqa: S608
-        {"fmt": per.format, "totals": [c.upper() for c in org.total_codes]},
+        params,
     )
     con.execute("DROP TABLE raw_file")
     file_period = "(SELECT mode(parsed_period) FROM staged)" if per.one_per_file else "NULL"
@@ -55,6 +71,23 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         FROM staged"""  # noqa: S608
     )
     return cols
+
+
+def _row_standard_columns(source: ObservationSource) -> str:
+    """Columns of a row that is itself a published standard (or nothing)."""
+    rs = source.row_standard
+    if rs is None:
+        return ""
+    optional = {"rs_citation": rs.citation_column, "rs_verdict": rs.agency_verdict_column}
+    extra = "".join(
+        f"trim({quote(col)}) AS {alias}, " if col else f"NULL AS {alias}, "
+        for alias, col in optional.items()
+    )
+    return (
+        f"trim({quote(rs.id_column)}) AS rs_id, trim({quote(rs.wording_column)}) AS rs_wording, "
+        f"trim({quote(rs.service_column)}) AS rs_service, {quote(rs.target_column)} AS rs_text, "
+        f"TRY_CAST(trim({quote(rs.target_column)}) AS DECIMAL(9, 4)) AS rs_target, {extra}"
+    )
 
 
 def _sum(columns: list[str], names: list[str]) -> str:
@@ -75,7 +108,7 @@ def _checks(source: ObservationSource, cols: list[str]) -> str:
     arms = [
         ("code IS NULL", problem(org.code_column, "code", "missing organisation code")),
         ("period IS NULL", problem(per.columns[0], "period_text", "unreadable period")),
-        ("dup_rank > 1", problem(org.code_column, "code", "organisation repeated for period")),
+        ("dup_rank > 1", problem(org.code_column, "code", "repeated key in this file")),
     ]
     if per.one_per_file:
         reason = "period differs from the rest of the file"
@@ -85,6 +118,15 @@ def _checks(source: ObservationSource, cols: list[str]) -> str:
         kind = "a whole number" if numeric[c] == "BIGINT" else "a number"
         arms.append((f"t{i} IS NOT NULL AND n{i} IS NULL", problem(c, f"t{i}", f"not {kind}")))
         arms.append((f"n{i} < 0", problem(c, f"t{i}", "negative")))
+    rs = source.row_standard
+    if rs is not None:
+        arms += [
+            ("rs_id IS NULL", problem(rs.id_column, "rs_id", "missing standard id")),
+            ("rs_text IS NOT NULL AND rs_target IS NULL",
+             problem(rs.target_column, "rs_text", "not a number")),
+            ("rs_target < 0 OR rs_target > 1",
+             problem(rs.target_column, "rs_text", "target share outside 0 to 1")),
+        ]  # fmt: skip
     for m in source.measures:
         if m.kind == "share":
             num, den = _fraction(m, cols)
@@ -102,6 +144,10 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: Measur
         num, den = _fraction(m, cols)
         value = f"CASE WHEN {den} > 0 THEN {num} / {den} END"
         marker = f"CASE WHEN {den} IS NULL THEN '[x]' WHEN {den} = 0 THEN '[z]' END"
+        if m.published_share:  # the agency's own figure is the one it judged itself on
+            published = _alias(cols, m.published_share)
+            value = f"coalesce({published}, {value})"
+            marker = f"CASE WHEN {published} IS NOT NULL THEN NULL ELSE {marker} END"
     else:
         num = den = "NULL"
         value = _alias(cols, m.value or "")
@@ -110,12 +156,20 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: Measur
         "CASE WHEN is_total THEN 'total' WHEN regexp_matches(code, $region) THEN 'region' "
         "ELSE 'organisation' END"
     )
+    end = "last_day(period)"
+    if source.period.grain == "fiscal_year":
+        end = "(period + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE"
+    row_std = "NULL, NULL, NULL, NULL, NULL"
+    service = "$service"
+    if source.row_standard is not None:
+        row_std = "rs_id, rs_wording, rs_target, rs_citation, rs_verdict"
+        service = "coalesce(rs_service, $service)"
     con.execute(
         f"""INSERT INTO observations
         SELECT $source, $load, row_number, code,
                CASE WHEN is_total THEN coalesce($total_name, name) ELSE name END, {level},
-               $measure, $service, $grain, period, last_day(period), {num}, {den}, {value},
-               $unit, {marker}
+               $measure, {service}, $grain, period, {end}, {num}, {den}, {value},
+               $unit, {marker}, {row_std}
         FROM judged WHERE problem IS NULL""",  # noqa: S608
         {"source": source.id, "load": load_id, "region": org.region_code_pattern or "^$",
          "total_name": org.total_name, "measure": m.id, "service": m.service,
@@ -129,10 +183,11 @@ def load_file(
     """Insert the file's good rows into `observations` and its bad rows into `rejects`."""
     read_raw(con, path, source.file, source.required_columns())
     cols = _stage(con, source)
+    key = "code, period" + (", rs_id" if source.row_standard else "")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE judged AS
         SELECT *, CASE {_checks(source, cols)} ELSE NULL END AS problem
-        FROM (SELECT *, row_number() OVER (PARTITION BY code, period ORDER BY row_number)
+        FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY row_number)
               AS dup_rank FROM staged)"""  # noqa: S608
     )
     for m in source.measures:

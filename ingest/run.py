@@ -79,10 +79,11 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
                 1 for o in s.standards if o.id == st.id and o.valid_from < st.valid_from
             )
             con.execute(
-                "INSERT INTO standards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO standards VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [st.id, version, s.id, st.wording, st.measure, st.measure_id, st.comparator,
-                 st.target_percent, st.target_value, st.unit, st.grain, st.set_by, st.reason,
-                 st.citation_url, st.valid_from, st.valid_to],
+                 st.target_percent, st.target_value, st.target_from_row, st.unit, st.grain,
+                 st.set_by, st.reason, st.citation_url, st.valid_from, st.valid_to],
             )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS standards (
     standard_id VARCHAR NOT NULL, version INTEGER NOT NULL, source_id VARCHAR NOT NULL,
     wording VARCHAR NOT NULL, measure VARCHAR NOT NULL, measure_id VARCHAR,
     comparator VARCHAR NOT NULL, target_percent DECIMAL(9, 4), target_value DECIMAL(18, 4),
+    target_from_row BOOLEAN NOT NULL,
     unit VARCHAR NOT NULL, grain VARCHAR NOT NULL, set_by VARCHAR NOT NULL,
     reason VARCHAR, citation_url VARCHAR, valid_from DATE NOT NULL, valid_to DATE,
     PRIMARY KEY (standard_id, version)
@@ -38,7 +39,9 @@ CREATE TABLE IF NOT EXISTS observations (
     org_code VARCHAR NOT NULL, organisation VARCHAR NOT NULL, org_level VARCHAR NOT NULL,
     measure_id VARCHAR NOT NULL, service VARCHAR NOT NULL, grain VARCHAR NOT NULL,
     period_start DATE NOT NULL, period_end DATE NOT NULL, numerator BIGINT,
-    denominator BIGINT, value DOUBLE, unit VARCHAR NOT NULL, marker VARCHAR
+    denominator BIGINT, value DOUBLE, unit VARCHAR NOT NULL, marker VARCHAR,
+    row_standard_id VARCHAR, row_standard VARCHAR, row_target DECIMAL(9, 4),
+    row_citation VARCHAR, agency_verdict VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejects (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-METRICS_VERSION = "3"
+METRICS_VERSION = "5"
 """Bump when a definition below changes, so the next ingest rebuilds the measures."""
 
 MEASURES = """
@@ -94,11 +94,18 @@ JOIN standards st ON st.standard_id = d.standard_id AND st.version = d.standard_
 UNION ALL
 SELECT o.source_id, s.jurisdiction, o.organisation,
        slug(s.jurisdiction || '-' || o.organisation), o.org_level, o.service, slug(o.service),
-       st.standard_id, st.version, st.wording, o.period_start, o.period_end, o.grain,
+       CASE WHEN st.target_from_row THEN st.standard_id || ':' || o.row_standard_id
+            ELSE st.standard_id END,
+       st.version, coalesce(o.row_standard, st.wording), o.period_start, o.period_end, o.grain,
        o.numerator, o.denominator, o.value, st.comparator,
-       coalesce(st.target_percent::DOUBLE / 100, st.target_value::DOUBLE), o.unit, o.marker,
+       coalesce(st.target_percent::DOUBLE / 100, st.target_value::DOUBLE,
+                o.row_target::DOUBLE), o.unit, o.marker,
        CASE WHEN o.marker = '[z]' THEN 'not_applicable'
             WHEN o.value IS NULL THEN 'no_data'
+            WHEN st.target_from_row THEN
+                 CASE WHEN o.row_target IS NULL THEN 'no_data'
+                      WHEN o.value::DECIMAL(9, 4) >= o.row_target THEN 'met'
+                      ELSE 'not_met' END
             WHEN st.target_percent IS NOT NULL THEN
                  CASE WHEN o.numerator * 100 >= st.target_percent * o.denominator
                       THEN 'met' ELSE 'not_met' END
@@ -118,7 +125,7 @@ WITH latest AS (
     SELECT jurisdiction, max(period_start) AS last_period FROM judgements GROUP BY 1
 ), windowed AS (
     SELECT j.*, date_trunc('month', j.period_start)::DATE AS month FROM judgements j
-    WHERE j.grain = 'day'
+    WHERE j.grain IN ('day', 'fiscal_year')
     UNION ALL
     SELECT j.*, (j.period_start + INTERVAL (k) MONTH)::DATE AS month
     FROM judgements j JOIN latest l USING (jurisdiction), range(0, 12) AS r(k)

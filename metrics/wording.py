@@ -26,4 +26,6 @@ def percent(share: float | None) -> str:
 
 def league_window(grain: str, month: dt.date) -> str:
     """The span a league table covers: 'July 2015', or '12 months to June 2025'."""
+    if grain == "fiscal_year":
+        return f"fiscal year {month.year}-{(month.year + 1) % 100:02d}"
     return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"

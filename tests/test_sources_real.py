@@ -15,6 +15,9 @@ def test_every_row_read_is_loaded_or_rejected(bundled_con: duckdb.DuckDBPyConnec
     # each; AmbSYS 42 months x 19 organisations; NYC one day of 2,386 requests.
     assert rows == [
         ("boston-311", 16, 46505, 46505, 0),
+        # Canada: 9 rows with more meeting the standard than in total (performance > 1)
+        # and 6 rows repeating a standard id already seen, kept in rejects with the reason.
+        ("canada-gc-service-standards", 1, 2343, 2328, 15),
         ("nhs-ae-monthly", 13, 2590, 2590, 0),
         ("nhs-ambsys", 1, 798, 798, 0),
         ("nyc-311", 1, 2386, 2386, 0),
@@ -77,3 +80,36 @@ def test_ambsys_regions_are_not_ranked_with_trusts(
         "SELECT count(*) FROM judgements WHERE source_id = 'nhs-ambsys' AND status = 'no_data'"
     ).fetchall()
     assert missing[0][0] > 0  # '.' cells are no data, never met or missed
+
+
+def test_canada_target_met_agrees_with_our_judgement(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    pairs = bundled_con.sql(
+        "SELECT o.agency_verdict, j.status, count(*) FROM judgements j JOIN observations o "
+        "ON o.source_id = j.source_id AND j.standard_id = 'gc:' || o.row_standard_id "
+        "AND o.organisation = j.organisation AND o.service = j.service "
+        "AND o.period_start = j.period_start "
+        "WHERE j.source_id = 'canada-gc-service-standards' AND o.agency_verdict IN ('Y', 'N') "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    # Every Y is met and every N is not met (1,313 Y and 470 N in the file, less the rows
+    # rejected for performance above 1 or a repeated standard id).
+    assert pairs == [("N", "not_met", 468), ("Y", "met", 1306)]
+
+
+def test_canada_performance_above_one_is_flagged_not_clamped(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = bundled_con.sql(
+        "SELECT row_number, column_name, value, reason FROM rejects "
+        "WHERE source_id = 'canada-gc-service-standards' AND row_number = 218"
+    ).fetchall()
+    assert rows == [
+        (
+            218,
+            "volume_meeting_target",
+            "3177",
+            "share-meeting-standard: numerator greater than denominator",
+        )
+    ]
