@@ -35,8 +35,18 @@ class Strict(BaseModel):
 class FileLayout(Strict):
     """How the agency's files are laid out on disk."""
 
-    format: Literal["csv"]
+    format: Literal["csv", "xlsx"]
     pattern: str = Field(description="Glob under the data folder, e.g. 'boston/*.csv.gz'.")
+    sheet: str | None = Field(None, description="Spreadsheet: the sheet to read.")
+    header_rows: list[int] = Field(
+        default_factory=lambda: [1],
+        description="Spreadsheet: rows (1-based) whose labels, joined by ' / ', name columns.",
+    )
+    first_data_row: int = Field(2, ge=1, description="Spreadsheet: first row of records.")
+    cells: dict[str, str] = Field(
+        default_factory=dict,
+        description="Spreadsheet: metadata cells read as columns, e.g. {Period = 'B6'}.",
+    )
     encoding: Literal["utf-8"] = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
     null_values: list[str] = Field(default_factory=list, description="Text meaning 'missing'.")
@@ -45,6 +55,12 @@ class FileLayout(Strict):
     revision_marker: str | None = Field(
         None, description="Text in a file name marking a revision; such files load last."
     )
+
+    @model_validator(mode="after")
+    def _sheet(self) -> FileLayout:
+        if (self.format == "xlsx") != (self.sheet is not None):
+            raise ValueError("a spreadsheet names its 'sheet'; a CSV names none")
+        return self
 
 
 class StandardSpec(Strict):
@@ -95,6 +111,9 @@ class SourceBase(Strict):
     attribution: str
     cadence: Literal["daily", "monthly", "yearly"]
     data_as_of: dt.datetime | None = None
+    reconciles_with: str | None = Field(
+        None, description="Another source this one re-publishes: checked against it, not counted."
+    )
     file: FileLayout
     standards: list[StandardSpec] = Field(min_length=1)
 

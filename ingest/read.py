@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import xlsx
 from ingest.catalog import FileLayout
 
 
@@ -73,16 +74,36 @@ _READ = (
 )
 
 
+def _check_header(path: Path, header: list[str], required: list[str]) -> None:
+    missing = sorted(set(required) - set(header))
+    if missing:
+        raise FileRejected(f"{path.name}: header lacks declared column(s) {', '.join(missing)}")
+
+
+def _read_sheet(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: FileLayout, required: list[str]
+) -> None:
+    try:
+        frame = xlsx.read_sheet(path, layout)
+    except (ValueError, OSError) as err:
+        raise FileRejected(f"{path.name}: {err}") from err
+    _check_header(path, frame.columns, required)
+    con.register("sheet_frame", frame)
+    con.execute("CREATE TEMP TABLE raw_file AS SELECT * FROM sheet_frame")
+    con.unregister("sheet_frame")
+
+
 def read_raw(
     con: duckdb.DuckDBPyConnection, path: Path, layout: FileLayout, required: list[str]
 ) -> None:
     """Create temp table `raw_file`: `row_number` (header is row 1) and every column as text."""
+    con.execute("DROP TABLE IF EXISTS raw_text; DROP TABLE IF EXISTS raw_file")
+    if layout.format == "xlsx":
+        _read_sheet(con, path, layout, required)
+        return
     options = _csv_options(path, layout)
     header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
-    missing = sorted(set(required) - set(header))
-    if missing:
-        raise FileRejected(f"{path.name}: header lacks declared column(s) {', '.join(missing)}")
-    con.execute("DROP TABLE IF EXISTS raw_text; DROP TABLE IF EXISTS raw_file")
+    _check_header(path, header, required)
     con.execute(f"CREATE TEMP TABLE raw_text AS SELECT * FROM {_READ}", options)  # noqa: S608
     # Rows keep the file's order; a temp table's rowids start at an offset, so subtract the
     # first. Row numbers count the header as row 1, as a spreadsheet shows them.

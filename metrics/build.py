@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-METRICS_VERSION = "5"
+METRICS_VERSION = "7"
 """Bump when a definition below changes, so the next ingest rebuilds the measures."""
 
 MEASURES = """
@@ -116,7 +116,23 @@ SELECT o.source_id, s.jurisdiction, o.organisation,
 FROM observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
      AND st.valid_from <= o.period_start
-     AND (st.valid_to IS NULL OR o.period_start <= st.valid_to);
+     AND (st.valid_to IS NULL OR o.period_start <= st.valid_to)
+WHERE s.reconciles_with IS NULL;
+
+-- A source that re-publishes another's figures (a workbook beside a CSV) is checked
+-- against it, figure by figure; any row here with differs = true is a discrepancy.
+CREATE OR REPLACE TABLE reconciliation AS
+SELECT s.source_id, s.reconciles_with, o.org_code, o.measure_id, o.period_start,
+       o.numerator, o.denominator, b.numerator AS base_numerator,
+       b.denominator AS base_denominator,
+       b.source_id IS NULL OR o.numerator IS DISTINCT FROM b.numerator
+           OR o.denominator IS DISTINCT FROM b.denominator
+           OR o.value IS DISTINCT FROM b.value AS differs
+FROM observations o JOIN sources s USING (source_id)
+LEFT JOIN observations b ON b.source_id = s.reconciles_with AND b.org_level = o.org_level
+     AND (b.org_code = o.org_code OR o.org_level = 'total')
+     AND b.measure_id = o.measure_id AND b.period_start = o.period_start
+WHERE s.reconciles_with IS NOT NULL;
 
 -- League windows: a month of days for daily standards; the 12 months to a month for
 -- monthly ones (one judgement a month would make a month's league all-or-nothing).

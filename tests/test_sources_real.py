@@ -19,6 +19,7 @@ def test_every_row_read_is_loaded_or_rejected(bundled_con: duckdb.DuckDBPyConnec
         # and 6 rows repeating a standard id already seen, kept in rejects with the reason.
         ("canada-gc-service-standards", 1, 2343, 2328, 15),
         ("nhs-ae-monthly", 13, 2590, 2590, 0),
+        ("nhs-ae-monthly-xlsx", 1, 202, 202, 0),
         ("nhs-ambsys", 1, 798, 798, 0),
         ("nyc-311", 1, 2386, 2386, 0),
     ]
@@ -113,3 +114,27 @@ def test_canada_performance_above_one_is_flagged_not_clamped(
             "share-meeting-standard: numerator greater than denominator",
         )
     ]
+
+
+def test_workbook_and_csv_of_june_2025_give_identical_figures(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Every provider row and the England total of the June 2025 workbook's "Provider Level
+    # Data" sheet equal the June 2025 CSV's: attendances, within 4 hours and the share.
+    rows = bundled_con.sql(
+        "SELECT differs, count(*) FROM reconciliation "
+        "WHERE source_id = 'nhs-ae-monthly-xlsx' GROUP BY 1"
+    ).fetchall()
+    assert rows == [(False, 202)]
+    england = bundled_con.sql(
+        "SELECT numerator, denominator FROM observations WHERE source_id = "
+        "'nhs-ae-monthly-xlsx' AND org_level = 'total'"
+    ).fetchall()
+    assert england == [(1775669, 2350478)]  # 75.5% within 4 hours
+
+
+def test_workbook_is_not_counted_twice(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    counted = bundled_con.sql(
+        "SELECT count(*) FROM judgements WHERE source_id = 'nhs-ae-monthly-xlsx'"
+    ).fetchall()
+    assert counted == [(0,)]
