@@ -1,4 +1,4 @@
-"""Command line: `python -m ingest run [SOURCE_ID]`, `status`, `ensure`."""
+"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import duckdb
 
 from ingest.catalog import CatalogError, load_catalog
+from ingest.fetch import fetch
 from ingest.run import RunSummary, run
 from settings import get_settings
 
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
     run_p.add_argument("--json", action="store_true", help="print the run summary as JSON")
     sub.add_parser("status", help="rows read, loaded and rejected per source")
+    fetch_p = sub.add_parser("fetch", help="download sources that declare URLs, then load them")
+    fetch_p.add_argument("source", nargs="?", help="fetch only this catalog source id")
     sub.add_parser("ensure", help="build the warehouse only if it does not exist yet")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -67,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(s.id for s in sources)
         print(f"unknown source {only!r}; the catalog has: {known}", file=sys.stderr)
         return 2
+    if args.command == "fetch":
+        for source in sources:
+            if only is None or source.id == only:
+                for got in fetch(source, settings.data_dir):
+                    print(f"{source.id}: {got.url}: {got.status}")
     summary = run(sources, settings.data_dir, settings.warehouse_path, only)
     if getattr(args, "json", False):
         print(summary.as_json())

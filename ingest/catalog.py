@@ -111,6 +111,9 @@ class SourceBase(Strict):
     attribution: str
     cadence: Literal["daily", "monthly", "yearly"]
     data_as_of: dt.datetime | None = None
+    urls: list[str] = Field(
+        default_factory=list, description="Files to download with `python -m ingest fetch`."
+    )
     reconciles_with: str | None = Field(
         None, description="Another source this one re-publishes: checked against it, not counted."
     )
