@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -78,13 +79,11 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 30)
     raise TimeoutError(f"nothing listening on port {port} after {seconds}s")
 
 
-@pytest.fixture(scope="session")
-def site(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site under real gunicorn (2 workers) on loopback, serving the bundled warehouse."""
+@contextmanager
+def serve(warehouse: Path) -> Iterator[str]:
+    """Real gunicorn (2 workers) on a free loopback port, serving the warehouse file."""
     port = free_port()
-    served = tmp_path_factory.mktemp("served") / "tracker.duckdb"
-    shutil.copyfile(bundled_warehouse, served)
-    env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(served), "TRACKER_PORT": str(port)}
+    env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(warehouse), "TRACKER_PORT": str(port)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
         [str(gunicorn), "-c", "dashboard/gunicorn_conf.py", "dashboard.app:server"],
@@ -97,6 +96,15 @@ def site(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def site(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site serving a copy of the bundled warehouse."""
+    served = tmp_path_factory.mktemp("served") / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, served)
+    with serve(served) as url:
+        yield url
 
 
 ARTIFACTS = ROOT / "test-artifacts"
