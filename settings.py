@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     workers: int = Field(2, description="Number of gunicorn worker processes.")
     duckdb_memory_limit: str = Field("512MB", description="DuckDB memory limit per web worker.")
     duckdb_threads: int = Field(1, description="DuckDB threads per web worker.")
+    min_judged_periods: int = Field(
+        10,
+        ge=1,
+        description="Fewest judged periods for an organisation to be banded and ranked; "
+        "below it the organisation is marked low reliability [u].",
+    )
     today: dt.date | None = Field(
         None, description="Override for 'today' (the one clock); unset means the system date."
     )

@@ -95,7 +95,8 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
                 html.Th("Organisation", scope="col"),
                 html.Th(f"{periods} met", scope="col", className="num"),
                 html.Th(f"{periods} judged", scope="col", className="num"),
-                html.Th("Share met", scope="col", className="num"),
+                html.Th("Share met (95% interval)", scope="col", className="num"),
+                html.Th("Compared with the others", scope="col"),
             ]
         )
     )
@@ -112,7 +113,8 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
                 ),
                 html.Td(f"{r['periods_met']:,}", className="num"),
                 html.Td(f"{r['periods_judged']:,}", className="num"),
-                html.Td(percent(r["share_met"]), className="num"),
+                html.Td(share_with_interval(r), className="num"),
+                html.Td(band_text(r["band"], r["reliability"])),
             ]
         )
         for r in frame.iter_rows(named=True)
@@ -124,6 +126,21 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
         role="region",
         **aria(label=caption),
     )
+
+
+def share_with_interval(row: dict[str, Any]) -> str:
+    """'43% (32–55%)', or '–' when nothing was judged."""
+    if row["share_met"] is None:
+        return "–"
+    low, high = row["share_lower"], row["share_upper"]
+    return f"{percent(row['share_met'])} ({low * 100:.0f}–{high * 100:.0f}%)"
+
+
+def band_text(band: str | None, reliability: str | None) -> str:
+    """The funnel-plot band in words; too few judged periods is said, not hidden."""
+    if reliability:
+        return "Too few periods judged to compare [u]"
+    return (band or "–").capitalize()
 
 
 def _day_cell(day: dt.date, status: str | None) -> html.Td:

@@ -19,6 +19,10 @@ LEAGUE_COLUMNS = (
     "periods_judged",
     "periods_no_data",
     "share_met",
+    "share_lower",
+    "share_upper",
+    "band",
+    "reliability",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -15,6 +15,7 @@ from ingest.publish import next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import create_schema
 from metrics.build import METRICS_VERSION, build_measures
+from settings import get_settings
 
 
 @dataclass
@@ -172,12 +173,13 @@ def run(
                     f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
                 )
             summary.files.extend(load_new_file(con, source, p) for p in files)
-        fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}"
+        min_judged = get_settings().min_judged_periods
+        fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
         changed = any(f.status in ("loaded", "revised") for f in summary.files)
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary
-        build_measures(con)
+        build_measures(con, min_judged)
         loads = con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM loads").fetchall()
         version = hashlib.sha256(f"{fingerprint}|{loads[0][0]}".encode()).hexdigest()[:16]
         con.execute(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import duckdb
 
-METRICS_VERSION = "7"
+from metrics.league import band_league
+
+METRICS_VERSION = "8"
 """Bump when a definition below changes, so the next ingest rebuilds the measures."""
 
 MEASURES = """
@@ -162,6 +164,11 @@ FROM pooled;
 """
 
 
-def build_measures(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every measure table from the loaded cases and the catalog's standards."""
+def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None:
+    """Recompute every measure table from the loaded cases and the catalog's standards.
+
+    Organisations with fewer than `min_judged` judged periods in a league window are marked
+    low reliability [u] and left out of funnel bands and ranks.
+    """
     con.execute(MEASURES)
+    band_league(con, min_judged)

@@ -50,13 +50,17 @@ def league_table(
     """Organisations of a jurisdiction for a league window, best first.
 
     The window is the month for standards judged daily, and the 12 months to the month for
-    standards judged monthly. Columns: rank (ties share a rank; null when nothing was
-    judged), organisation, org_slug, jurisdiction, grain, periods_met, periods_judged,
-    periods_no_data, share_met (met / judged, null when nothing was judged).
+    standards judged monthly. Columns: rank (ties share a rank; null when low reliability),
+    organisation, org_slug, jurisdiction, grain, periods_met, periods_judged,
+    periods_no_data, share_met (met / judged, null when nothing was judged), share_lower and
+    share_upper (Wilson 95% interval), band (funnel plot, 99.8% limits: 'above expected',
+    'within expected range', 'below expected'), reliability ('[u]' when fewer periods were
+    judged than the minimum; such rows are neither banded nor ranked).
     """
     return _frame(
         """SELECT rank, organisation, org_slug, jurisdiction, grain, periods_met,
-                  periods_judged, periods_no_data, share_met
+                  periods_judged, periods_no_data, share_met, share_lower, share_upper,
+                  band, reliability
            FROM league WHERE jurisdiction = $j AND month = $month
            ORDER BY rank NULLS LAST, organisation""",
         {"j": jurisdiction, "month": month},

@@ -56,11 +56,15 @@ def test_due_after_data_as_of_is_never_judged(mini_con: duckdb.DuckDBPyConnectio
 
 def test_league_pools_service_days(mini_con: duckdb.DuckDBPyConnection) -> None:
     league = queries.league_table("Boston", MARCH, mini_con)
-    assert league.select("rank", "organisation", "periods_met", "periods_judged").rows() == [
-        (1, "Transportation - Traffic Division", 1, 2),
-        (2, "Public Works Department", 2, 5),
+    # 1 of 2 and 2 of 5 service-days: both below the default minimum of 10 judged periods,
+    # so both are kept, marked low reliability [u], and neither ranked nor banded.
+    assert league.select(
+        "organisation", "periods_met", "periods_judged", "rank", "band", "reliability"
+    ).rows() == [
+        ("Public Works Department", 2, 5, None, None, "[u]"),
+        ("Transportation - Traffic Division", 1, 2, None, None, "[u]"),
     ]
-    assert league["share_met"].to_list() == [0.5, 0.4]
+    assert league["share_met"].to_list() == [0.4, 0.5]
 
 
 def test_unreadable_rows_are_rejected_and_reconciled(mini_con: duckdb.DuckDBPyConnection) -> None:

@@ -72,7 +72,7 @@ def test_failed_run_leaves_published_warehouse(
     run([boston_mini_source()], FIXTURES, path)
     before = path.read_bytes()
 
-    def broken(_con: object) -> None:
+    def broken(_con: object, _min_judged: int) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("ingest.run.build_measures", broken)

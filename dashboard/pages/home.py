@@ -68,9 +68,15 @@ def explainer(grain: str) -> str:
         return (
             "A service-day counts when at least one request was due that day. It is met "
             "when the share closed by its target time reaches the standard."
-        )
+        ) + BANDS
     return (
         "Each standard is judged once a month against its published target; the table counts "
         "the months met over the 12 months to the month chosen. Months with no figures are "
         "not counted."
-    )
+    ) + BANDS
+
+
+BANDS = (
+    " The last column compares each organisation with the others allowing for chance "
+    "(a funnel plot at 99.8% limits); ranks differ mostly by chance, so read the bands first."
+)
