@@ -11,6 +11,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
+from metrics import records
 from metrics.reader import reader
 from metrics.wording import days_met_headline
 
@@ -169,3 +170,54 @@ def warehouse_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The published warehouse's version, which changes whenever any figure can."""
     frame = _frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)
     return str(frame["value"][0]) if frame.height else "unknown"
+
+
+def service_summaries(
+    slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """For each daily service of the organisation, measures of the month's days-met record.
+
+    Columns: service, pooled (volume-weighted share on time in the month), disagrees (the
+    pooled share and the days-met record point opposite ways), last_met (latest day met up
+    to the month's end), current_miss_run (days missed in a row at the month's end),
+    longest_miss_run (in the month), coverage (judged / (judged + no data)), judged_ever
+    (any day of the service judged up to the month's end).
+    """
+    days = _frame(
+        """SELECT service, day, due, on_time, status, target_percent::DOUBLE / 100 AS target
+           FROM service_days WHERE org_slug = $slug AND day <= last_day($month)
+           ORDER BY service, day""",
+        {"slug": slug, "month": month},
+        con,
+    )
+    rows = []
+    for part in days.partition_by("service", maintain_order=True):
+        in_month = part.filter(pl.col("day") >= month)
+        record = records.met_record(list(in_month["status"]))
+        pooled = records.volume_weighted(list(in_month["on_time"]), list(in_month["due"]))
+        target = float(part["target"][-1])
+        rows.append(
+            {
+                "service": part["service"][0],
+                "pooled": pooled,
+                "disagrees": records.record_disagrees(record, pooled, target),
+                "last_met": records.last_met(list(part["day"]), list(part["status"])),
+                "current_miss_run": records.current_miss_run(list(part["status"])),
+                "longest_miss_run": records.longest_miss_run(list(in_month["status"])),
+                "coverage": record.coverage,
+                "judged_ever": part["status"].is_in(["met", "not_met"]).any(),
+            }
+        )
+    return pl.DataFrame(rows, schema=SUMMARY_SCHEMA)
+
+
+SUMMARY_SCHEMA = {
+    "service": pl.String,
+    "pooled": pl.Float64,
+    "disagrees": pl.Boolean,
+    "last_met": pl.Date,
+    "current_miss_run": pl.Int64,
+    "longest_miss_run": pl.Int64,
+    "coverage": pl.Float64,
+    "judged_ever": pl.Boolean,
+}

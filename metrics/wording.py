@@ -29,3 +29,33 @@ def league_window(grain: str, month: dt.date) -> str:
     if grain == "fiscal_year":
         return f"fiscal year {month.year}-{(month.year + 1) % 100:02d}"
     return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"
+
+
+def summary_sentences(row: dict[str, object], target: float) -> list[str]:
+    """Plain sentences for a service's month: pooled share, last met, runs of misses."""
+    if not row["judged_ever"]:
+        return ["No request with a target has fallen due, so this standard has not been judged."]
+    out = []
+    pooled = row["pooled"]
+    if isinstance(pooled, float):
+        verb = "meets" if pooled >= target else "falls short of"
+        text = (
+            f"Over the whole month, {percent(pooled)} of requests due were closed on time, "
+            f"which {verb} the {percent(target)} standard"
+        )
+        if row["disagrees"]:
+            text += ", although the days-met record points the other way"
+        out.append(text + ".")
+    last = row["last_met"]
+    if isinstance(last, dt.date):
+        out.append(f"Standard last met on {last:%-d %B %Y}.")
+    else:
+        out.append("Standard not met on any day so far.")
+    run = row["current_miss_run"]
+    if run == 1:
+        out.append("Missed on the latest judged day.")
+    elif run:
+        out.append(f"Missed on the last {run} judged days in a row.")
+    if row["longest_miss_run"]:
+        out.append(f"Longest run of days missed this month: {row['longest_miss_run']}.")
+    return out

@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 
 from metrics import queries
+from metrics.wording import summary_sentences
 
 MARCH = dt.date(2015, 3, 1)
 PWD = "boston-public-works-department"
@@ -76,4 +77,23 @@ def test_unreadable_rows_are_rejected_and_reconciled(mini_con: duckdb.DuckDBPyCo
     assert rejects == [
         ("cases.csv", 49, "OPEN_DT", "13/45/2015 10:00:00 AM", "missing or unreadable open time"),
         ("cases.csv", 50, "CASE_ENQUIRY_ID", None, "missing case id"),
+    ]
+
+
+def test_service_summary_measures(mini_con: duckdb.DuckDBPyConnection) -> None:
+    # Street Light Outages, 1-10 March: n/a, miss, n/a, met, miss, met, miss, n/a, n/a, n/a.
+    row = queries.service_summaries(PWD, MARCH, mini_con).row(0, named=True)
+    assert row["service"] == "Street Light Outages"
+    assert row["pooled"] == 39 / 43
+    assert row["disagrees"] is False  # 90.7% < 95% and 2 of 5 days met: both say missed
+    assert row["last_met"] == dt.date(2015, 3, 6)
+    assert row["current_miss_run"] == 1  # 7 March; the n/a days after it are passed over
+    assert row["longest_miss_run"] == 1
+    assert row["coverage"] == 1.0
+    assert summary_sentences(row, 0.95) == [
+        "Over the whole month, 91% of requests due were closed on time, which falls short "
+        "of the 95% standard.",
+        "Standard last met on 6 March 2015.",
+        "Missed on the latest judged day.",
+        "Longest run of days missed this month: 1.",
     ]

@@ -12,7 +12,7 @@ from dash import html
 from dashboard import components
 from dashboard.params import choose_month
 from metrics import queries
-from metrics.wording import month_name
+from metrics.wording import month_name, summary_sentences
 
 
 def title(slug: str | None = None) -> str:
@@ -25,13 +25,17 @@ def title(slug: str | None = None) -> str:
 dash.register_page(__name__, path_template="/department/<slug>", title=title, name="Department")
 
 
-def service_section(record: dict[str, Any], days: pl.DataFrame, month: dt.date) -> html.Section:
+def service_section(
+    record: dict[str, Any], summary: dict[str, Any], days: pl.DataFrame, month: dt.date
+) -> html.Section:
     """One service: its headline sentence, calendar, key and daily figures."""
     service = str(record["service"])
+    target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     return html.Section(
         [
             html.H2(service),
             html.P(str(record["headline"]), className="headline"),
+            html.Ul([html.Li(t) for t in summary_sentences(summary, target)], className="facts"),
             html.P(
                 f"{record['due']:,} requests were due; {record['on_time']:,} were closed on "
                 f"time. {record['no_target']:,} requests opened this month had no target "
@@ -63,8 +67,14 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
     assert choice.month is not None  # an organisation exists, so months do too
     records = queries.days_met_records(slug or "", choice.month)
     days = queries.service_days(slug or "", choice.month)
+    summaries = {
+        s["service"]: s
+        for s in queries.service_summaries(slug or "", choice.month).iter_rows(named=True)
+    }
     sections = [
-        service_section(r, days.filter(days["service"] == r["service"]), choice.month)
+        service_section(
+            r, summaries[r["service"]], days.filter(days["service"] == r["service"]), choice.month
+        )
         for r in records.iter_rows(named=True)
     ]
     return html.Div(
