@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.catalog import CaseSource
-from ingest.read import LoadCounts, finish, problem, quote, read_raw
+from ingest.read import LoadCounts, finish, problem, problems, quote, read_raw
 
 # Each check: canonical field, SQL condition that marks the row bad, reason. Bound the
 # timestamp format as $fmt; the raw value is read from column "field".
@@ -44,14 +44,13 @@ def load_file(
     """Insert the staged file's good rows into `cases` and its bad rows into `rejects`."""
     stage(con, path, source)
     fmt = source.file.timestamp_format or ""
-    checks = " ".join(
-        f"WHEN {cond} THEN {problem(source.columns[field], field, why)}"
-        for field, cond, why in _CHECKS
+    checks = problems(
+        [(cond, problem(source.columns[field], field, why)) for field, cond, why in _CHECKS]
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE judged AS
-        SELECT *, CASE {checks} ELSE NULL END AS problem
+        SELECT *, {checks} AS problems
         FROM (SELECT *, row_number() OVER (PARTITION BY trim(case_id) ORDER BY row_number)
               AS dup_rank FROM staged)
         """,  # noqa: S608 - CASE arms are the constant _CHECKS with catalog names quoted
@@ -64,7 +63,7 @@ def load_file(
         SELECT $source, $load, row_number, trim(case_id), strptime(opened_at, $fmt),
                try_strptime(due_at, $fmt), try_strptime(closed_at, $fmt),
                trim(organisation), trim(service)
-        FROM judged WHERE problem IS NULL
+        FROM judged WHERE len(problems) = 0
         """,
         params,
     )

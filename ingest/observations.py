@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.catalog import MeasureSpec, ObservationSource
-from ingest.read import LoadCounts, finish, problem, quote, read_raw
+from ingest.read import LoadCounts, finish, problem, problems, quote, read_raw
 
 
 def _numeric_columns(source: ObservationSource) -> dict[str, str]:
@@ -103,7 +103,7 @@ def _fraction(m: MeasureSpec, cols: list[str]) -> tuple[str, str]:
 
 
 def _checks(source: ObservationSource, cols: list[str]) -> str:
-    """CASE arms naming each row's first problem: file column, offending text, reason."""
+    """SQL for each row's problems: file column, offending text, reason."""
     org, per = source.organisation, source.period
     arms = [
         ("code IS NULL", problem(org.code_column, "code", "missing organisation code")),
@@ -133,7 +133,12 @@ def _checks(source: ObservationSource, cols: list[str]) -> str:
             first = (m.numerator or m.denominator)[0]
             why = f"{m.id}: numerator greater than denominator"
             arms.append((f"{num} > {den}", problem(first, f"{num}", why)))
-    return " ".join(f"WHEN {cond} THEN {what}" for cond, what in arms)
+            if m.numerator_is_denominator_minus:
+                minus = _sum(cols, m.numerator_is_denominator_minus)
+                why = f"{m.id}: subtracted columns exceed the denominator"
+                first = m.numerator_is_denominator_minus[0]
+                arms.append((f"{minus} > {den}", problem(first, minus, why)))
+    return problems(arms)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: MeasureSpec,
@@ -170,7 +175,7 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: Measur
                CASE WHEN is_total THEN coalesce($total_name, name) ELSE name END, {level},
                $measure, {service}, $grain, period, {end}, {num}, {den}, {value},
                $unit, {marker}, {row_std}
-        FROM judged WHERE problem IS NULL""",  # noqa: S608
+        FROM judged WHERE len(problems) = 0""",  # noqa: S608
         {"source": source.id, "load": load_id, "region": org.region_code_pattern or "^$",
          "total_name": org.total_name, "measure": m.id, "service": m.service,
          "grain": source.period.grain, "unit": m.unit},
@@ -186,7 +191,7 @@ def load_file(
     key = "code, period" + (", rs_id" if source.row_standard else "")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE judged AS
-        SELECT *, CASE {_checks(source, cols)} ELSE NULL END AS problem
+        SELECT *, {_checks(source, cols)} AS problems
         FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY row_number)
               AS dup_rank FROM staged)"""  # noqa: S608
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,19 +42,33 @@ def problem(column: str, expression: str, reason: str) -> str:
     )
 
 
+def problems(arms: list[tuple[str, str]]) -> str:
+    """SQL for a row's list of problems: every (condition, problem) arm that holds."""
+    cases = ", ".join(f"CASE WHEN {cond} THEN {what} END" for cond, what in arms)
+    return f"list_filter([{cases}], lambda p: p IS NOT NULL)"
+
+
 def finish(con: duckdb.DuckDBPyConnection, source_id: str, load_id: int, path: Path) -> LoadCounts:
-    """Keep temp table `judged`'s bad rows in `rejects`, drop the temp tables, count."""
+    """Keep every problem of temp table `judged`, and every unreadable record, in `rejects`.
+
+    A row is rejected once, however many problems it has; each problem is its own reject
+    row, naming the column, the text and the reason.
+    """
     con.execute(
         """INSERT INTO rejects
-           SELECT $source, $load, $file, row_number, problem.col, problem.val, problem.why
-           FROM judged WHERE problem IS NOT NULL""",
+           SELECT $source, $load, $file, row_number, p.col, p.val, p.why
+           FROM (SELECT row_number, unnest(problems) AS p FROM judged)
+           UNION ALL
+           SELECT $source, $load, $file, row_number, column_name, value, reason
+           FROM bad_records""",
         {"source": source_id, "load": load_id, "file": path.name},
     )
     row = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE problem IS NULL) FROM judged"
+        "SELECT count(*), count(*) FILTER (WHERE len(problems) = 0), "
+        "(SELECT count(*) FROM bad_records) FROM judged"
     ).fetchall()[0]
     con.execute("DROP TABLE IF EXISTS judged; DROP TABLE IF EXISTS staged")
-    read, loaded = int(row[0]), int(row[1])
+    read, loaded = int(row[0]) + int(row[2]), int(row[1])
     return LoadCounts(rows_read=read, rows_loaded=loaded, rows_rejected=read - loaded)
 
 
@@ -70,8 +87,27 @@ def _csv_options(path: Path, layout: FileLayout) -> dict[str, object]:
 
 _READ = (
     "read_csv($path, all_varchar = true, header = true, delim = $delim, quote = '\"', "
-    "escape = '\"', nullstr = $nulls)"
+    "escape = '\"', nullstr = $nulls, store_rejects = true)"
 )
+
+
+def _why_unreadable(path: Path, err: duckdb.Error) -> FileRejected:
+    """A clear reason a file could not be read at all: bad gzip, bad UTF-8, or DuckDB's."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as fh:
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            line = 1
+            while block := fh.read(1 << 20):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as bad:
+                    line += block.count(b"\n", 0, bad.start)
+                    return FileRejected(f"{path.name}: not valid utf-8 at line {line}")
+                line += block.count(b"\n")
+    except (OSError, EOFError, zlib.error):
+        return FileRejected(f"{path.name}: corrupt or truncated gzip file")
+    return FileRejected(f"{path.name}: cannot be read as CSV: {str(err).splitlines()[0]}")
 
 
 def _check_header(path: Path, header: list[str], required: list[str]) -> None:
@@ -98,17 +134,66 @@ def read_raw(
 ) -> None:
     """Create temp table `raw_file`: `row_number` (header is row 1) and every column as text."""
     con.execute("DROP TABLE IF EXISTS raw_text; DROP TABLE IF EXISTS raw_file")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bad_records "
+        "(row_number BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)"
+    )
     if layout.format == "xlsx":
         _read_sheet(con, path, layout, required)
         return
     options = _csv_options(path, layout)
-    header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
-    _check_header(path, header, required)
-    con.execute(f"CREATE TEMP TABLE raw_text AS SELECT * FROM {_READ}", options)  # noqa: S608
-    # Rows keep the file's order; a temp table's rowids start at an offset, so subtract the
-    # first. Row numbers count the header as row 1, as a spreadsheet shows them.
+    try:
+        header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
+        _check_header(path, header, required)
+        con.execute(f"CREATE TEMP TABLE raw_text AS SELECT * FROM {_READ}", options)  # noqa: S608
+    except duckdb.Error as err:
+        raise _why_unreadable(path, err) from err
+    _keep_bad_records(con)
+    _number_rows(con)
+
+
+def _keep_bad_records(con: duckdb.DuckDBPyConnection) -> None:
+    """Records with too few or too many fields, as DuckDB's reader set them aside."""
     con.execute(
-        "CREATE TEMP TABLE raw_file AS SELECT rowid - (SELECT min(rowid) FROM raw_text) + 2 "
-        "AS row_number, * FROM raw_text"
+        """CREATE OR REPLACE TEMP TABLE bad_records AS
+           SELECT line AS row_number,
+                  CASE WHEN bool_or(error_type = 'INVALID ENCODING')
+                       THEN any_value(column_name) ELSE '(row)' END AS column_name,
+                  trim(any_value(csv_line), chr(13) || chr(10)) AS value,
+                  CASE WHEN bool_or(error_type = 'TOO MANY COLUMNS')
+                       THEN 'more fields than the header'
+                       WHEN bool_or(error_type = 'MISSING COLUMNS')
+                       THEN 'fewer fields than the header'
+                       WHEN bool_or(error_type = 'INVALID ENCODING')
+                       THEN 'not valid utf-8 text'
+                       ELSE any_value(error_message) END AS reason
+           FROM reject_errors WHERE scan_id = (SELECT max(scan_id) FROM reject_scans)
+           GROUP BY line"""
     )
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Temp table `raw_file`: each record numbered as a spreadsheet shows it (header = 1).
+
+    Rows keep the file's order; a temp table's rowids start at an offset, so subtract the
+    first. Records set aside as unreadable keep their numbers, so the rest skip them.
+    """
+    offset = "rowid - (SELECT min(rowid) FROM raw_text)"
+    if not con.execute("SELECT count(*) FROM bad_records").fetchall()[0][0]:
+        con.execute(
+            f"CREATE TEMP TABLE raw_file AS SELECT {offset} + 2 AS row_number, * FROM raw_text"  # noqa: S608
+        )
+    else:
+        con.execute(
+            f"""CREATE TEMP TABLE raw_file AS
+            WITH good AS (
+                SELECT r AS row_number, row_number() OVER (ORDER BY r) - 1 AS k
+                FROM range(2, 2 + (SELECT count(*) FROM raw_text)
+                              + (SELECT count(*) FROM bad_records)) t(r)
+                WHERE r NOT IN (SELECT row_number FROM bad_records)
+            )
+            SELECT g.row_number, t.* EXCLUDE (k)
+            FROM (SELECT {offset} AS k, * FROM raw_text) t JOIN good g USING (k)
+            ORDER BY g.row_number"""  # noqa: S608
+        )
     con.execute("DROP TABLE raw_text")

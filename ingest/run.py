@@ -93,8 +93,15 @@ def supersede_periods(
 ) -> list[tuple[int, str]]:
     """A newer file for a period replaces that period's figures from earlier files.
 
-    Returns the earlier loads left with nothing, so that they are marked superseded.
+    Returns the earlier loads this emptied, so that they are marked superseded (a load that
+    never had rows, such as a header-only file, is not superseded by another period's file).
     """
+    replaced = con.execute(
+        """SELECT DISTINCT load_id FROM observations
+           WHERE source_id = $source AND load_id <> $load AND period_start IN
+                 (SELECT period_start FROM observations WHERE load_id = $load)""",
+        {"source": source_id, "load": load_id},
+    ).fetchall()
     con.execute(
         """DELETE FROM observations o
            WHERE o.source_id = $source AND o.load_id <> $load AND o.period_start IN
@@ -103,9 +110,10 @@ def supersede_periods(
     )
     rows = con.execute(
         """SELECT l.load_id, l.sha256 FROM loads l
-           WHERE l.source_id = $source AND l.status = 'loaded' AND NOT EXISTS
+           WHERE l.source_id = $source AND l.status = 'loaded'
+                 AND list_contains($replaced, l.load_id) AND NOT EXISTS
                  (SELECT 1 FROM observations o WHERE o.load_id = l.load_id)""",
-        {"source": source_id},
+        {"source": source_id, "replaced": [int(r[0]) for r in replaced]},
     ).fetchall()
     return [(int(r[0]), str(r[1])) for r in rows]
 
