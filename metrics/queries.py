@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from metrics import records
+from metrics import records, spc
 from metrics.reader import reader
 from metrics.wording import days_met_headline
 
@@ -221,3 +221,20 @@ SUMMARY_SCHEMA = {
     "coverage": pl.Float64,
     "judged_ever": pl.Boolean,
 }
+
+
+def standard_spc(part: pl.DataFrame) -> spc.SpcResult | None:
+    """SPC of one organisation's monthly series for one standard (rows of `judgements`).
+
+    Higher is better for '>=' standards, lower for '<='. None when there are fewer than two
+    figures to chart.
+    """
+    series = part.sort("period_start")
+    if series["value"].drop_nulls().len() < 2:
+        return None
+    return spc.spc(
+        list(series["period_start"]),
+        list(series["value"]),
+        improvement="increase" if series["comparator"][0] == ">=" else "decrease",
+        target=float(series["target"][0]),
+    )

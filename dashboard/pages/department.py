@@ -98,6 +98,7 @@ def monthly_layout(slug: str, org: dict[str, str]) -> html.Div:
                 html.H2(str(part["service"][0])),
                 html.P(str(part["standard"][0]), className="hint"),
                 html.P(months_met_sentence(part), className="headline"),
+                *spc_sentences(part),
                 components.months_table(part),
             ],
             className="service",
@@ -120,3 +121,12 @@ def months_met_sentence(part: pl.DataFrame) -> str:
     missing = part.filter(pl.col("status") == "no_data").height
     text = f"Met its standard in {met} of {judged} months judged"
     return text + (f"; {missing} months had no figures" if missing else "")
+
+
+def spc_sentences(part: pl.DataFrame) -> list[html.P]:
+    """Statistical process control verdicts for the standard's monthly series, in words."""
+    result = queries.standard_spc(part)
+    if result is None:
+        return []
+    lines = [result.variation_sentence, result.assurance_sentence, result.warning]
+    return [html.P(line, className="hint") for line in lines if line]
