@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup warehouse run test lint typecheck unit browser-deps clean
+.PHONY: setup warehouse run test lint typecheck unit browser-deps js-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ browser-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+## axe-core for the accessibility tests, as package-lock.json pins it (Debian's npm if absent).
+js-deps:
+	@if ! command -v npm >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	fi
+	@if [ ! -d node_modules/axe-core ]; then npm ci --no-audit --no-fund; fi
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -37,7 +46,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup browser-deps
+unit: setup browser-deps js-deps
 	$(VENV)/bin/pytest
 
 ## Lint, type-check and run every test.
@@ -45,3 +54,13 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) warehouse .pytest_cache .mypy_cache .ruff_cache test-artifacts
+
+## Benchmark: a 5,000,000-row Boston file, our full ingest against a bare DuckDB read.
+.PHONY: bench-ingest
+bench-ingest: setup
+	$(PY) benchmarks/bench_ingest.py
+
+## Time the streamed CSV export against DuckDB's COPY and Datasette (5M rows; several minutes).
+.PHONY: bench-export
+bench-export: setup
+	$(PY) benchmarks/bench_export.py

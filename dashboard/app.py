@@ -43,6 +43,24 @@ def shell() -> html.Div:
     )
 
 
+# Dash's default page, with the language declared and without its `<footer>` around the
+# scripts, which would be a second contentinfo landmark beside the site footer.
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
+
 app = Dash(
     __name__,
     use_pages=True,
@@ -51,8 +69,9 @@ app = Dash(
     title=SITE_NAME,
     update_title="",
     serve_locally=True,
+    index_string=INDEX,
 )
 app.layout = shell
 server = app.server
 downloads.register(server)
-security.register(server)
+security.register(app)

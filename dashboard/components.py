@@ -45,7 +45,12 @@ def view_form(
     """A plain GET form, so the chosen month lands in the URL and works without scripts."""
     month_options = [(month_text(m), month_name(m)) for m in reversed(months)]
     chosen_text = month_text(chosen) if chosen else ""
-    hidden = [html.Div(dcc.Input(type="hidden", name="jurisdiction", value=jurisdiction))]
+    hidden = [
+        html.Div(
+            dcc.Input(type="hidden", name="jurisdiction", value=jurisdiction),
+            className="hidden-fields",
+        )
+    ]
     return html.Form(
         [
             *(hidden if jurisdiction else []),
@@ -213,19 +218,23 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
             html.Th("Verdict", scope="col"),
         ]
     )
+    caption = f"{service}, {month_name(month)}"
     return html.Details(
         [
             html.Summary(f"Figures for each day, {service}"),
             html.Div(
                 html.Table(
-                    [html.Caption(f"{service}, {month_name(month)}"), html.Thead(head),
-                     html.Tbody(rows)],
+                    [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
                     className="table",
                 ),
                 className="table-wrap",
+                # A region that may scroll sideways must take keyboard focus (WCAG 2.1.1).
+                tabIndex=0,
+                role="region",
+                **aria(label=caption),
             ),
         ]
-    )  # fmt: skip
+    )
 
 
 MONTH_STATUS = {**STATUS_LABEL, "not_applicable": "Not applicable", "no_data": "No data"}
