@@ -8,3 +8,6 @@ workers = _settings.workers
 preload_app = False
 accesslog = "-"
 control_socket_disable = True
+# A streamed download of millions of rows outlives gunicorn's 30-second default; a sync
+# worker sends no heartbeat while it writes one response.
+timeout = 300
