@@ -8,8 +8,10 @@ from collections.abc import Iterable, Sequence
 
 import flask
 
+from dashboard import export
 from dashboard.params import month_param, month_text
 from metrics import queries
+from metrics.reader import reader
 
 LEAGUE_COLUMNS = (
     "rank",
@@ -24,12 +26,11 @@ LEAGUE_COLUMNS = (
     "band",
     "reliability",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
     """Neutralise text a spreadsheet would run as a formula; numbers pass untouched."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and value.startswith(export.FORMULA_START):
         return "'" + value
     return "" if value is None else value
 
@@ -78,6 +79,26 @@ def league_csv() -> flask.Response:
     return response
 
 
+def records_csv() -> flask.Response:
+    """Every judged standard-period, streamed: `?jurisdiction=SLUG` (default: all)."""
+    unknown = sorted(set(flask.request.args) - {"jurisdiction"})
+    if unknown:
+        return bad_request(f"Unknown parameter(s): {', '.join(unknown)}. Allowed: jurisdiction.")
+    areas = queries.jurisdictions()
+    slugs = list(areas["slug"])
+    slug = flask.request.args.get("jurisdiction")
+    if slug is not None and slug not in slugs:
+        return bad_request(f"jurisdiction must be one of: {', '.join(slugs)}.")
+    name = str(areas["jurisdiction"][slugs.index(slug)]) if slug else None
+    sql, params = queries.records_query(name)
+    con = reader().connection()
+    count = export.row_count(con, sql, params)
+    chunks = export.csv_stream(con, sql, params, status_columns={"value": "value_status"})
+    filename = f"{slug or 'all'}-records.csv"
+    return export.csv_response(chunks, filename, count, queries.warehouse_version(con))
+
+
 def register(server: flask.Flask) -> None:
     """Add the download routes to the Flask server under Dash."""
     server.add_url_rule("/download/league.csv", "league_csv", league_csv)
+    server.add_url_rule("/download/records.csv", "records_csv", records_csv)

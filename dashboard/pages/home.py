@@ -58,6 +58,12 @@ def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown
             html.P(explainer(str(league["grain"][0])), className="hint"),
             components.league_table(league, choice.month, caption),
             html.P(html.A("Download this table as CSV", href=download, className="download")),
+            html.P(
+                html.A(
+                    f"Download every judged period for {area.name} as CSV",
+                    href=f"/download/records.csv?jurisdiction={area.slug}",
+                )
+            ),
         ]
     )
 
