@@ -33,7 +33,15 @@ def footer() -> html.Footer:
             [
                 html.H2("Sources and licences", className="footer-heading"),
                 html.Ul([_source_item(r) for r in rows], className="footer-list"),
-                html.P("Figures are computed by this tracker from the agencies' own files."),
+                html.P(
+                    [
+                        "Figures are computed by this tracker from the agencies' own files. ",
+                        html.A("How we judge whether a standard was met", href="/methodology"),
+                        ". ",
+                        html.A("Download every judged period (CSV)", href="/download/records.csv"),
+                        ".",
+                    ]
+                ),
             ],
             className="width-container",
         ),

@@ -155,11 +155,13 @@ def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
 
 def standards(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Every standard version. Columns: standard_id, version, source_id, wording, measure,
-    comparator, target_percent, grain, set_by, reason, citation_url, valid_from, valid_to."""
+    comparator, target_percent, target_value, target_from_row, unit, grain, set_by, reason,
+    citation_url, valid_from, valid_to."""
     return _frame(
         """SELECT standard_id, version, source_id, wording, measure, comparator,
-                  target_percent::DOUBLE AS target_percent, grain, set_by, reason,
-                  citation_url, valid_from, valid_to
+                  target_percent::DOUBLE AS target_percent,
+                  target_value::DOUBLE AS target_value, target_from_row, unit, grain, set_by,
+                  reason, citation_url, valid_from, valid_to
            FROM standards ORDER BY standard_id, version""",
         {},
         con,

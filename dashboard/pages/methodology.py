@@ -1,0 +1,90 @@
+"""`/methodology`: how every measure is defined and judged, and where each standard comes from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import html
+
+from dashboard.components import aria
+from metrics import queries
+from metrics.definitions import MEASURES, STANDARD_FIELDS
+from settings import Settings
+
+dash.register_page(
+    __name__,
+    path="/methodology",
+    title="How we judge – Service Standards Tracker",
+    name="Methodology",
+)
+
+
+def _definitions(items: dict[str, str]) -> html.Dl:
+    pairs = [(html.Dt(term), html.Dd(text)) for term, text in items.items()]
+    return html.Dl([part for pair in pairs for part in pair], className="definitions")
+
+
+def target_text(row: dict[str, Any]) -> str:
+    """'≥ 95%', '≤ 420 seconds', or each service's own target."""
+    sign = "≥" if row["comparator"] == ">=" else "≤"
+    if row["target_from_row"]:
+        return f"{sign} each service's own published target"
+    if row["target_percent"] is not None:
+        return f"{sign} {row['target_percent']:g}%"
+    return f"{sign} {row['target_value']:g} {row['unit']}"
+
+
+def _standards() -> html.Div:
+    frame = queries.standards()
+    rows = [
+        html.Tr(
+            [
+                html.Td(r["wording"]),
+                html.Td(target_text(r)),
+                html.Td(
+                    html.A("Published by the agency", href=r["citation_url"])
+                    if r["set_by"] == "agency"
+                    else f"Set by this tracker: {r['reason']}"
+                ),
+                html.Td(f"{r['valid_from']:%d %b %Y}"),
+            ]
+        )
+        for r in frame.iter_rows(named=True)
+    ]
+    head = html.Tr(
+        [html.Th(t, scope="col") for t in ("Standard", "Target", "Who set it", "In force from")]
+    )
+    return html.Div(
+        html.Table([html.Caption("Standards and who set them"), html.Thead(head),
+                    html.Tbody(rows)], className="table"),
+        className="table-wrap", tabIndex=0, role="region", **aria(label="Standards"),
+    )  # fmt: skip
+
+
+def layout(**_unknown: str) -> html.Div:
+    """The methodology, built from the same definitions the measures use."""
+    settings = {
+        f"TRACKER_{name.upper()}": field.description or ""
+        for name, field in Settings.model_fields.items()
+    }
+    return html.Div(
+        [
+            html.H1("How we judge whether a standard was met"),
+            html.P(
+                "Every figure on this site comes from the agencies' own published files, "
+                "judged against the standard in force for each period. Nothing is imputed: "
+                "periods with no data, or with nothing to judge, are never counted as met or "
+                "missed.",
+                className="lead",
+            ),
+            html.H2("Measures"),
+            _definitions(MEASURES),
+            html.H2("Standards"),
+            _standards(),
+            html.H2("Fields of a standard"),
+            _definitions(STANDARD_FIELDS),
+            html.H2("Settings"),
+            _definitions(settings),
+        ]
+    )

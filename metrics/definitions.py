@@ -1,0 +1,57 @@
+"""Plain-English definitions of every measure and standard field, shown on the methodology
+page; a test checks that each measure the metrics layer computes is defined here."""
+
+from __future__ import annotations
+
+MEASURES: dict[str, str] = {
+    "Due": "A request is due on the local day its target time falls on. Requests with no "
+    "target are counted as 'no target' and never judged.",
+    "On time": "A due request closed at or before its target time. One still open, or closed "
+    "after its target, is late.",
+    "Met / not met": "A day is met when on_time × 100 ≥ target percent × due, compared exactly "
+    "in whole numbers, never rounded. A monthly figure is met when it reaches the published "
+    "target (a share at or above it, or a time at or below it).",
+    "Not applicable": "Nothing was due (or the agency reported zero activity, marked [z]). "
+    "Never counted as met or missed.",
+    "No data": "A figure should have been reported and no valid one arrived (marked [x]). "
+    "Never counted as met or missed, never filled in.",
+    "Days-met record": "For a month: days met, days not met, days not applicable. 'Met its "
+    "standard on 1 of 23 days in July 2015' counts only the judged days.",
+    "Months-met record": "For a monthly standard: months met of months judged, with coverage "
+    "= judged / (judged + no data).",
+    "Pooled performance": "All requests on time / all requests due over the month. Shown "
+    "beside the days-met record, with a note when the two point opposite ways.",
+    "Last met, runs of misses": "The latest day the standard was met, and how many judged "
+    "days in a row it was missed; days with nothing due are passed over, days with no data "
+    "end a run.",
+    "League table": "Organisations of one area by share of judged periods met: a month of "
+    "days for daily standards, or the 12 months to the chosen month for monthly standards.",
+    "Wilson interval": "The 95% Wilson score interval around each share met: the range the "
+    "share would plausibly take by chance alone.",
+    "Funnel-plot band": "Each organisation is compared with the pooled share allowing for "
+    "its number of judged periods (arcsine transform, 99.8% limits, adjusted for "
+    "overdispersion as Spiegelhalter 2005): above expected, within expected range, or "
+    "below expected. Rank order alone is mostly noise.",
+    "Low reliability [u]": "An organisation with fewer judged periods than the minimum is "
+    "shown, marked [u], and left out of bands and ranks.",
+    "Statistical process control": "As NHS England's Making Data Count: limits at the mean "
+    "± 2.66 × the average moving range (ranges of 3.267 × the average or more left out); "
+    "special cause when a point is outside the limits, 7 points in a row on one side of the "
+    "mean, 7 rising or falling in a row, or 2 of 3 beyond two thirds of the way to a limit. "
+    "A gap in the series ends every run and is never filled.",
+    "Assurance": "Whether the process will consistently pass, consistently fail, or sometimes "
+    "pass and sometimes fail its target, judged from where the target lies against the "
+    "limits.",
+}
+
+STANDARD_FIELDS: dict[str, str] = {
+    "standard_id": "A stable identifier; a changed standard is a new version of the same id.",
+    "version": "Which version of the standard, in force from its own date.",
+    "wording": "The standard in plain English, as published.",
+    "measure": "What is measured: share on time, share within a time, mean, 90th centile.",
+    "comparator": "'>=' when higher is better, '<=' when lower is better.",
+    "target": "The target share or value; for some sources each row carries its own.",
+    "grain": "How often it is judged: each day, each month or each fiscal year.",
+    "set_by": "Published by the agency (with a citation) or set by this tracker (with why).",
+    "valid_from / valid_to": "The dates between which this version is in force.",
+}

@@ -1,0 +1,24 @@
+"""Every measure, standard field and setting is described on the methodology page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from metrics.definitions import MEASURES, STANDARD_FIELDS
+from settings import Settings
+from tests.browser import chromium
+
+
+def test_every_setting_and_definition_is_on_the_page(site: str) -> None:
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{site}/methodology")
+        expect(page.locator("h1")).to_have_text("How we judge whether a standard was met")
+        text = page.locator("main").inner_text()
+    for name, field in Settings.model_fields.items():
+        assert f"TRACKER_{name.upper()}" in text
+        assert field.description and field.description in text
+    for term, definition in [*MEASURES.items(), *STANDARD_FIELDS.items()]:
+        assert term in text and definition in text
+    assert "Set by this tracker: Boston sets a target time" in text
+    assert "≤ 420 seconds" in text
