@@ -12,7 +12,9 @@ import duckdb
 
 
 @contextmanager
-def next_warehouse(published: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+def next_warehouse(
+    published: Path, memory_limit: str = "1536MB"
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """Yield a writer on a private copy of the published warehouse (or a new file).
 
     The caller publishes by calling `swap_in`; on any error the copy is removed and the
@@ -23,7 +25,7 @@ def next_warehouse(published: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection,
     draft.unlink(missing_ok=True)
     if published.exists():
         shutil.copyfile(published, draft)
-    con = duckdb.connect(str(draft))
+    con = duckdb.connect(str(draft), config={"memory_limit": memory_limit})
     try:
         yield con, draft
     finally:

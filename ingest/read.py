@@ -145,7 +145,9 @@ def read_raw(
     try:
         header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
         _check_header(path, header, required)
-        con.execute(f"CREATE TEMP TABLE raw_text AS SELECT * FROM {_READ}", options)  # noqa: S608
+        # Only the declared columns are kept: a wide export costs no memory for the rest.
+        picks = ", ".join(quote(c) for c in required)
+        con.execute(f"CREATE TEMP TABLE raw_text AS SELECT {picks} FROM {_READ}", options)  # noqa: S608
     except duckdb.Error as err:
         raise _why_unreadable(path, err) from err
     _keep_bad_records(con)

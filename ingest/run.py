@@ -169,7 +169,7 @@ def run(
 ) -> RunSummary:
     """Load every source (or only one); publish a new warehouse only if anything changed."""
     summary = RunSummary()
-    with next_warehouse(warehouse) as (con, draft):
+    with next_warehouse(warehouse, get_settings().ingest_memory_limit) as (con, draft):
         create_schema(con)
         write_catalog(con, sources)
         for source in sources:
