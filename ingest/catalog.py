@@ -110,6 +110,9 @@ class SourceBase(Strict):
     source_url: str
     attribution: str
     cadence: Literal["daily", "monthly", "yearly"]
+    publication_lag_days: int = Field(
+        0, ge=0, description="Days after a period ends by which its figures should be published."
+    )
     data_as_of: dt.datetime | None = None
     urls: list[str] = Field(
         default_factory=list, description="Files to download with `python -m ingest fetch`."

@@ -71,9 +71,10 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
     con.execute("DELETE FROM sources; DELETE FROM standards")
     for s in sources:
         con.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [s.id, s.title, s.jurisdiction, s.publisher, s.licence, s.licence_url,
-             s.source_url, s.attribution, s.kind, s.cadence, s.data_as_of, s.reconciles_with],
+             s.source_url, s.attribution, s.kind, s.cadence, s.publication_lag_days,
+             s.data_as_of, s.reconciles_with],
         )  # fmt: skip
         for st in s.standards:
             version = 1 + sum(

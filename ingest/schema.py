@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS sources (
     source_id VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, jurisdiction VARCHAR NOT NULL,
     publisher VARCHAR NOT NULL, licence VARCHAR NOT NULL, licence_url VARCHAR NOT NULL,
     source_url VARCHAR NOT NULL, attribution VARCHAR NOT NULL, kind VARCHAR NOT NULL,
-    cadence VARCHAR NOT NULL, declared_data_as_of TIMESTAMP, reconciles_with VARCHAR
+    cadence VARCHAR NOT NULL, publication_lag_days INTEGER NOT NULL,
+    declared_data_as_of TIMESTAMP, reconciles_with VARCHAR
 );
 CREATE TABLE IF NOT EXISTS standards (
     standard_id VARCHAR NOT NULL, version INTEGER NOT NULL, source_id VARCHAR NOT NULL,

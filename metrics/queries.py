@@ -14,6 +14,7 @@ import polars as pl
 from metrics import records, spc
 from metrics.reader import reader
 from metrics.wording import days_met_headline
+from settings import today
 
 
 def _frame(
@@ -142,13 +143,24 @@ def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Provenance for every source, for the footer.
 
     Columns: source_id, title, jurisdiction, publisher, licence, licence_url, source_url,
-    attribution, cadence, data_as_of, last_received.
+    attribution, cadence, data_as_of, last_received, next_due (the date the period after
+    data_as_of should have been published by: its end plus the declared publication lag),
+    overdue (today, from the one clock, is past next_due).
     """
     return _frame(
-        """SELECT s.source_id, s.title, s.jurisdiction, s.publisher, s.licence, s.licence_url,
-                  s.source_url, s.attribution, s.cadence, f.data_as_of, f.last_received
-           FROM sources s JOIN source_facts f USING (source_id) ORDER BY s.source_id""",
-        {},
+        """WITH s AS (
+               SELECT s.*, f.data_as_of, f.last_received,
+                      (CASE s.cadence
+                           WHEN 'daily' THEN f.data_as_of::DATE + INTERVAL 1 DAY
+                           WHEN 'monthly' THEN last_day(f.data_as_of + INTERVAL 1 MONTH)
+                           ELSE f.data_as_of::DATE + INTERVAL 1 YEAR END
+                       + INTERVAL (s.publication_lag_days) DAY)::DATE AS next_due
+               FROM sources s JOIN source_facts f USING (source_id))
+           SELECT source_id, title, jurisdiction, publisher, licence, licence_url, source_url,
+                  attribution, cadence, data_as_of, last_received, next_due,
+                  $today > next_due AS overdue
+           FROM s ORDER BY source_id""",
+        {"today": today()},
         con,
     )
 
