@@ -6,6 +6,7 @@ import argparse
 import sys
 
 import duckdb
+from tqdm import tqdm
 
 from ingest.catalog import CatalogError, load_catalog
 from ingest.fetch import fetch
@@ -43,6 +44,23 @@ def _status() -> int:
     return 0
 
 
+class Progress:
+    """A bar on stderr, one step a file (tqdm); off for --quiet, --json and non-terminals."""
+
+    def __init__(self, disable: bool) -> None:
+        self._bar = tqdm(desc="loading", unit="file", disable=disable, file=sys.stderr)
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._bar.close()
+
+    def step(self, name: str) -> None:
+        self._bar.set_postfix_str(name, refresh=False)
+        self._bar.update(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             if only is None or source.id == only:
                 for got in fetch(source, settings.data_dir):
                     print(f"{source.id}: {got.url}: {got.status}")
-    summary = run(sources, settings.data_dir, settings.warehouse_path, only)
+    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
+    with Progress(disable=quiet or not sys.stderr.isatty()) as bar:
+        summary = run(sources, settings.data_dir, settings.warehouse_path, only, bar.step)
     if getattr(args, "json", False):
         print(summary.as_json())
     elif not getattr(args, "quiet", False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,9 +167,16 @@ def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
 
 
 def run(
-    sources: list[Source], data_dir: Path, warehouse: Path, only: str | None = None
+    sources: list[Source],
+    data_dir: Path,
+    warehouse: Path,
+    only: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RunSummary:
-    """Load every source (or only one); publish a new warehouse only if anything changed."""
+    """Load every source (or only one); publish a new warehouse only if anything changed.
+
+    `progress` is told each file's name as its load starts (the CLI draws a bar with it).
+    """
     summary = RunSummary()
     with next_warehouse(warehouse, get_settings().ingest_memory_limit) as (con, draft):
         create_schema(con)
@@ -181,7 +189,10 @@ def run(
                 raise FileNotFoundError(
                     f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
                 )
-            summary.files.extend(load_new_file(con, source, p) for p in files)
+            for path in files:
+                if progress:
+                    progress(f"{source.id}: {path.name}")
+                summary.files.append(load_new_file(con, source, path))
         min_judged = get_settings().min_judged_periods
         fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
         changed = any(f.status in ("loaded", "revised") for f in summary.files)

@@ -100,3 +100,17 @@ def test_bad_catalog_entry_names_file_and_problem(tmp_path: Path) -> None:
     assert message.startswith(f"{entry}: ")
     assert "cases.standards.0.target_percent: Input should be less than or equal to 100" in message
     assert "missing ['organisation']" in message
+
+
+def test_progress_is_told_each_file_and_the_bar_counts_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest.__main__ import Progress
+
+    names: list[str] = []
+    run([boston_mini_source()], FIXTURES, tmp_path / "w.duckdb", progress=names.append)
+    assert names == ["boston-311: cases.csv"]
+    with Progress(disable=False) as bar:
+        bar.step("boston-311: cases.csv")
+    err = capsys.readouterr().err
+    assert "loading: " in err and "1file" in err and "boston-311: cases.csv" in err
