@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     workers: int = Field(2, description="Number of gunicorn worker processes.")
     duckdb_memory_limit: str = Field("512MB", description="DuckDB memory limit per web worker.")
     ingest_memory_limit: str = Field(
-        "1536MB",
+        "1GB",
         description="DuckDB memory limit of the ingest writer (it spills to disk past it).",
     )
     duckdb_threads: int = Field(1, description="DuckDB threads per web worker.")

@@ -13,7 +13,7 @@ import duckdb
 
 @contextmanager
 def next_warehouse(
-    published: Path, memory_limit: str = "1536MB"
+    published: Path, memory_limit: str = "1GB"
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """Yield a writer on a private copy of the published warehouse (or a new file).
 
