@@ -11,6 +11,7 @@ from tqdm import tqdm
 from ingest.catalog import CatalogError, load_catalog
 from ingest.fetch import fetch
 from ingest.run import RunSummary, run
+from ingest.schema import compatible
 from settings import get_settings
 
 
@@ -71,12 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status", help="rows read, loaded and rejected per source")
     fetch_p = sub.add_parser("fetch", help="download sources that declare URLs, then load them")
     fetch_p.add_argument("source", nargs="?", help="fetch only this catalog source id")
-    sub.add_parser("ensure", help="build the warehouse only if it does not exist yet")
+    sub.add_parser("ensure", help="build the warehouse if it is missing or from older code")
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "status":
         return _status()
-    if args.command == "ensure" and settings.warehouse_path.exists():
+    if args.command == "ensure" and compatible(settings.warehouse_path):
         return 0
     try:
         sources = load_catalog(settings.catalog_dir)

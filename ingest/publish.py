@@ -13,7 +13,7 @@ import duckdb
 
 @contextmanager
 def next_warehouse(
-    published: Path, memory_limit: str = "1GB"
+    published: Path, memory_limit: str = "1GB", *, fresh: bool = False
 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """Yield a writer on a private copy of the published warehouse (or a new file).
 
@@ -23,7 +23,7 @@ def next_warehouse(
     published.parent.mkdir(parents=True, exist_ok=True)
     draft = published.with_name(f".{published.name}.{os.getpid()}.draft")
     draft.unlink(missing_ok=True)
-    if published.exists():
+    if published.exists() and not fresh:
         shutil.copyfile(published, draft)
     con = duckdb.connect(str(draft), config={"memory_limit": memory_limit})
     try:

@@ -14,7 +14,7 @@ from ingest import cases, observations
 from ingest.catalog import Source
 from ingest.publish import next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
-from ingest.schema import create_schema
+from ingest.schema import compatible, create_schema
 from metrics.build import METRICS_VERSION, build_measures
 from settings import get_settings
 
@@ -178,7 +178,10 @@ def run(
     `progress` is told each file's name as its load starts (the CLI draws a bar with it).
     """
     summary = RunSummary()
-    with next_warehouse(warehouse, get_settings().ingest_memory_limit) as (con, draft):
+    # A warehouse built by older code is rebuilt from the files rather than patched.
+    fresh = not compatible(warehouse)
+    limit = get_settings().ingest_memory_limit
+    with next_warehouse(warehouse, limit, fresh=fresh) as (con, draft):
         create_schema(con)
         write_catalog(con, sources)
         for source in sources:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 DDL = """
@@ -52,6 +54,25 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
+SCHEMA_VERSION = "2"
+"""Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
+
+
+def compatible(path: Path) -> bool:
+    """Whether the published warehouse has this code's table shapes (and so can be extended)."""
+    if not path.exists():
+        return False
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return rows == [(SCHEMA_VERSION,)]
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ingest's tables if they are not there yet."""
     con.execute(DDL)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
