@@ -60,8 +60,9 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
                         html.A("See all departments", href="/"), "."]),
             ]
         )  # fmt: skip
-    if queries.judgements(slug or "").height:
-        return monthly_layout(slug or "", org)
+    monthly = queries.judgements(slug or "")
+    if monthly.height:
+        return monthly_layout(monthly, org)
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -89,9 +90,8 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
     )
 
 
-def monthly_layout(slug: str, org: dict[str, str]) -> html.Div:
+def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
     """An organisation whose standards are judged monthly: each standard's months."""
-    frame = queries.judgements(slug)
     sections = [
         html.Section(
             [
