@@ -1,0 +1,40 @@
+"""Links every page uses: a view's data as a download, with exactly the view's parameters.
+
+The URL contract (shared by pages, `/download/...` and `/api/...`): datasets are named
+`league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats `csv`,
+`json`, `parquet`; parameters are `jurisdiction` (area slug), `organisation` (department
+slug, or several joined by commas), `standard` (standard id), `month`, `from`, `to`
+(each `YYYY-MM`) and `source` (catalog id).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import html
+
+FORMATS = ("csv", "json", "parquet")
+
+
+def download_url(dataset: str, params: dict[str, str | None], fmt: str = "csv") -> str:
+    """`/download/league.csv?jurisdiction=boston&month=2015-07`; empty parameters left out."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"/download/{dataset}.{fmt}" + (f"?{query}" if query else "")
+
+
+def download_links(dataset: str, params: dict[str, str | None], what: str = "this data") -> html.P:
+    """'Download this data: CSV, JSON, Parquet', each link naming its format for screen readers."""
+    links: list[str | html.A] = []
+    for fmt in FORMATS:
+        if links:
+            links.append(", ")
+        links.append(
+            html.A(
+                fmt.upper() if fmt != "parquet" else "Parquet",
+                href=download_url(dataset, params, fmt),
+                title=f"Download {what} as {fmt.upper()}",
+                className="download-link",
+                **{"data-dataset": dataset, "data-format": fmt},
+            )
+        )
+    return html.P([f"Download {what}: ", *links], className="download")
