@@ -9,11 +9,17 @@ slug, or several joined by commas), `standard` (standard id), `month`, `from`, `
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from dash import html
 
 FORMATS = ("csv", "json", "parquet")
+
+
+def _data(**attributes: str) -> dict[str, Any]:
+    """data-* attributes for a Dash component, which takes them only as keyword arguments."""
+    return {f"data-{name}": value for name, value in attributes.items()}
 
 
 def download_url(dataset: str, params: dict[str, str | None], fmt: str = "csv") -> str:
@@ -34,7 +40,7 @@ def download_links(dataset: str, params: dict[str, str | None], what: str = "thi
                 href=download_url(dataset, params, fmt),
                 title=f"Download {what} as {fmt.upper()}",
                 className="download-link",
-                **{"data-dataset": dataset, "data-format": fmt},
+                **_data(dataset=dataset, format=fmt),
             )
         )
     return html.P([f"Download {what}: ", *links], className="download")
