@@ -40,26 +40,23 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         for i, c in enumerate(cols)
     )
     period_text = "concat_ws(' ', " + ", ".join(f"trim({quote(c)})" for c in per.columns) + ")"
-    params: dict[str, object] = {"totals": [c.upper() for c in org.total_codes]}
-    parsed = f"try_strptime({period_text}, $fmt)::DATE"
-    params["fmt"] = per.format
-    if per.grain == "fiscal_year":  # '2023-2024' starts in $fy_month of its first year
-        params = {"totals": params["totals"], "fy_month": per.fiscal_year_starts}
-        parsed = (
-            f"CASE WHEN regexp_full_match({period_text}, '\\d{{4}}-\\d{{4}}') THEN "
-            f"make_date(left({period_text}, 4)::INTEGER, $fy_month, 1) END"
-        )
+    # A total row is named by the catalog's first total code, however the file spells it.
+    totals = [c.upper() for c in org.total_codes]
+    params: dict[str, object] = {"totals": totals, "total_code": next(iter(org.total_codes), "")}
+    parsed = _parsed_period(source, period_text, params)
     name = f"trim({quote(org.name_column)})"
     if org.name_separator:
         name = f"trim(split_part({name}, $separator, 1))"
         params["separator"] = org.name_separator
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT row_number, trim({quote(org.code_column)}) AS code, {name} AS name,
-               {period_text} AS period_text, {parsed} AS parsed_period,
-               list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total,
+        SELECT row_number,
+               CASE WHEN is_total THEN $total_code ELSE trim({quote(org.code_column)}) END
+                   AS code,
+               {name} AS name, {period_text} AS period_text, {parsed} AS parsed_period, is_total,
                {_row_standard_columns(source)} {casts}
-        FROM raw_file""",  # noqa: S608
+        FROM (SELECT *, list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total
+              FROM raw_file)""",  # noqa: S608
         params,
     )
     con.execute("DROP TABLE raw_file")
@@ -71,6 +68,19 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         FROM staged"""  # noqa: S608
     )
     return cols
+
+
+def _parsed_period(source: ObservationSource, text: str, params: dict[str, object]) -> str:
+    """SQL for the period a row's text names; binds the format or fiscal month in `params`."""
+    per = source.period
+    if per.grain == "fiscal_year":  # '2023-2024' starts in $fy_month of its first year
+        params["fy_month"] = per.fiscal_year_starts
+        return (
+            f"CASE WHEN regexp_full_match({text}, '\\d{{4}}-\\d{{4}}') THEN "
+            f"make_date(left({text}, 4)::INTEGER, $fy_month, 1) END"
+        )
+    params["fmt"] = per.format
+    return f"try_strptime({text}, $fmt)::DATE"
 
 
 def _row_standard_columns(source: ObservationSource) -> str:

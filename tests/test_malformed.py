@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pytest
 from ingest.catalog import Source, load_source
 from ingest.read import LoadCounts
 from ingest.run import RunSummary, run
-from settings import ROOT
+from settings import ROOT, get_settings
 from tests.conftest import FIXTURES
 
 MALFORMED = FIXTURES / "malformed"
@@ -107,6 +108,15 @@ CASES = [
         ),
     ),
     Case("boston-future-due-date", "loaded", counts=(2, 2, 0)),
+    Case(  # against the system clock: 2099 is after today, whatever today is
+        "boston-future-open-close",
+        "loaded",
+        counts=(3, 1, 2),
+        rejects=(
+            (BOS, 3, "OPEN_DT", "01/05/2099 10:00:00 AM", "open time is after today"),
+            (BOS, 4, "CLOSED_DT", "07/04/2099 12:00:00 PM", "closed time is after today"),
+        ),
+    ),
     Case(
         "boston-unreadable-dates",
         "loaded",
@@ -369,6 +379,37 @@ def test_due_date_after_data_as_of_is_loaded_but_never_judged(tmp_path: Path) ->
     assert days == [(dt.date(2015, 3, 2), 1, 1, [dt.date(2015, 3, 2)])]
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The one clock set to 1 March 2015 (TRACKER_TODAY), for this test only."""
+    monkeypatch.setenv("TRACKER_TODAY", "2015-03-01")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("TRACKER_TODAY")
+    get_settings.cache_clear()
+
+
+def test_times_after_the_one_clock_are_rejected_not_made_data_as_of(
+    tmp_path: Path, clock: None
+) -> None:
+    # Today is 1 March 2015: request 9001 closed on 2 March, a day in the future, so it is
+    # rejected too; 9002 opened in 2099 and 9003 closed in 2099. Nothing of the file loads,
+    # and data_as_of stays the baseline's latest time (request 8001 closed 3 Feb 2015 08:00).
+    case = BY_NAME["boston-future-open-close"]
+    summary, warehouse, _ = ingest_case(case, tmp_path)
+    assert summary.files[0].counts == LoadCounts(3, 0, 3)
+    assert query(
+        warehouse, "SELECT row_number, column_name, value, reason FROM rejects ORDER BY ALL"
+    ) == [
+        (2, "CLOSED_DT", "03/02/2015 08:00:00 AM", "closed time is after today"),
+        (3, "OPEN_DT", "01/05/2099 10:00:00 AM", "open time is after today"),
+        (4, "CLOSED_DT", "07/04/2099 12:00:00 PM", "closed time is after today"),
+    ]
+    assert query(warehouse, "SELECT data_as_of FROM source_facts") == [
+        (dt.datetime(2015, 2, 3, 8, 0),)
+    ]
+
+
 def observations(warehouse: Path) -> list[tuple[object, ...]]:
     return query(
         warehouse,
@@ -379,12 +420,12 @@ def observations(warehouse: Path) -> list[tuple[object, ...]]:
 
 def test_total_row_with_trailing_spaces_is_the_england_total(tmp_path: Path) -> None:
     # Within 4 hours = attendances − over 4 hours: RBT 1,210 − 310; RM3 2,500 − 920;
-    # "Total ," 3,710 − 1,230. The code is trimmed but keeps the file's case.
+    # "Total ," 3,710 − 1,230. The code is the catalog's total code, not the file's spelling.
     _, warehouse, _ = ingest_case(BY_NAME["nhs-total-trailing-spaces"], tmp_path)
     assert observations(warehouse) == [
         ("RBT", "MID CHESHIRE HOSPITALS NHS FOUNDATION TRUST", "organisation", DEC, 900, 1210),
         ("RM3", "NORTHERN CARE ALLIANCE NHS FOUNDATION TRUST", "organisation", DEC, 1580, 2500),
-        ("Total", "England", "total", DEC, 2480, 3710),
+        ("TOTAL", "England", "total", DEC, 2480, 3710),
     ]
 
 

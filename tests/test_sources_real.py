@@ -138,3 +138,14 @@ def test_workbook_is_not_counted_twice(bundled_con: duckdb.DuckDBPyConnection) -
         "SELECT count(*) FROM judgements WHERE source_id = 'nhs-ae-monthly-xlsx'"
     ).fetchall()
     assert counted == [(0,)]
+
+
+def test_total_rows_take_the_catalog_code_however_the_file_spells_it(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # July 2024 spells it 'Total', September 2024 'Total ' (trailing space), the rest 'TOTAL'.
+    rows = bundled_con.sql(
+        "SELECT org_code, organisation, count(DISTINCT period_start) FROM observations "
+        "WHERE source_id = 'nhs-ae-monthly' AND org_level = 'total' GROUP BY ALL"
+    ).fetchall()
+    assert rows == [("TOTAL", "England", 13)]
