@@ -28,20 +28,36 @@ def _print_summary(summary: RunSummary) -> None:
     print(f"{state} (version {summary.warehouse_version})")
 
 
+STATUS = """
+SELECT source_id, count(*) FILTER (WHERE status = 'loaded'),
+       sum(rows_read) FILTER (WHERE status = 'loaded'),
+       sum(rows_loaded) FILTER (WHERE status = 'loaded'),
+       sum(rows_rejected) FILTER (WHERE status = 'loaded'),
+       count(*) FILTER (WHERE status = 'rejected'),
+       max(finished_at) FILTER (WHERE status = 'loaded')
+FROM loads GROUP BY 1 ORDER BY 1
+"""
+REJECTED_FILES = """
+SELECT source_id, finished_at, reason FROM loads WHERE status = 'rejected'
+ORDER BY source_id, finished_at, file_name
+"""
+
+
 def _status() -> int:
     path = get_settings().warehouse_path
     if not path.exists():
         print(f"no warehouse at {path}; run `python -m ingest run`", file=sys.stderr)
         return 1
     con = duckdb.connect(str(path), read_only=True)
-    rows = con.execute(
-        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected), "
-        "max(finished_at) FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
-    ).fetchall()
+    rows, rejected = con.execute(STATUS).fetchall(), con.execute(REJECTED_FILES).fetchall()
     con.close()
-    print("source\tfiles\tread\tloaded\trejected\tlast received (UTC)")
+    print("source\tfiles\tread\tloaded\trejected\tfiles rejected\tlast received (UTC)")
     for row in rows:
-        print("\t".join(str(v) for v in row))
+        print("\t".join("" if v is None else str(v) for v in row))
+    if rejected:
+        print("\nfiles rejected whole (nothing of them loaded):")
+    for source_id, at, reason in rejected:
+        print(f"{source_id}: {at}: {reason}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -26,6 +27,12 @@ class FileOutcome:
     status: str  # loaded | revised | unchanged | rejected
     counts: LoadCounts | None = None
     message: str = ""
+    recorded: bool = True  # False for a rejection already in the load history
+
+    @property
+    def changed(self) -> bool:
+        """Whether the warehouse's history or figures changed, so it must be republished."""
+        return self.status in ("loaded", "revised") or (self.status == "rejected" and self.recorded)
 
 
 @dataclass
@@ -120,6 +127,28 @@ def supersede_periods(
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
+def record_rejection(
+    con: duckdb.DuckDBPyConnection, source_id: str, name: str, digest: str,
+    started: dt.datetime, reason: str,
+) -> bool:  # fmt: skip
+    """Keep a whole-file rejection in the load history (no rows: 0 read = 0 + 0).
+
+    The same bytes rejected for the same reason are recorded once; returns whether this was new.
+    """
+    known = con.execute(
+        "SELECT count(*) FROM loads WHERE source_id = ? AND file_name = ? AND sha256 = ? "
+        "AND status = 'rejected' AND reason = ?",
+        [source_id, name, digest, reason],
+    ).fetchall()[0][0]
+    if known:
+        return False
+    con.execute(
+        "INSERT INTO loads SELECT nextval('load_ids'), ?, ?, ?, 0, 0, 0, ?, ?, 'rejected', NULL, ?",
+        [source_id, name, digest, started, now(), reason],
+    )
+    return True
+
+
 def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> FileOutcome:
     """Load a file unless its bytes were loaded before; a changed file replaces its old rows."""
     digest = sha256_of(path)
@@ -147,14 +176,15 @@ def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) ->
                 [load_id, old_id],
             )
         con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL)",
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL, NULL)",
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
              counts.rows_rejected, started, now()],
         )  # fmt: skip
         con.execute("COMMIT")
     except FileRejected as err:
         con.execute("ROLLBACK")
-        return FileOutcome(source.id, path.name, "rejected", message=str(err))
+        recorded = record_rejection(con, source.id, path.name, digest, started, str(err))
+        return FileOutcome(source.id, path.name, "rejected", message=str(err), recorded=recorded)
     except Exception:
         con.execute("ROLLBACK")
         raise
@@ -198,7 +228,7 @@ def run(
                 summary.files.append(load_new_file(con, source, path))
         min_judged = get_settings().min_judged_periods
         fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
-        changed = any(f.status in ("loaded", "revised") for f in summary.files)
+        changed = any(f.changed for f in summary.files)
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary

@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS loads (
     load_id BIGINT PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL,
-    status VARCHAR NOT NULL, superseded_by BIGINT,
+    status VARCHAR NOT NULL, superseded_by BIGINT, reason VARCHAR,
     CHECK (rows_read = rows_loaded + rows_rejected)
 );
 CREATE TABLE IF NOT EXISTS cases (
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 
