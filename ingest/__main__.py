@@ -78,19 +78,26 @@ class Progress:
         self._bar.update(1)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser(mirror: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    run_p = sub.add_parser("run", help="load new or revised files and publish the warehouse")
-    run_p.add_argument("source", nargs="?", help="load only this catalog source id")
-    run_p.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
-    run_p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    loading = argparse.ArgumentParser(add_help=False)
+    loading.add_argument("source", nargs="?", help="only this catalog source id")
+    loading.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
+    loading.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    help_run = "load new or revised files and publish the warehouse"
+    sub.add_parser("run", parents=[loading], help=help_run)
     sub.add_parser("status", help="rows read, loaded and rejected per source")
-    fetch_p = sub.add_parser("fetch", help="download sources that declare URLs, then load them")
-    fetch_p.add_argument("source", nargs="?", help="fetch only this catalog source id")
+    help_fetch = "download sources that declare URLs, then load them"
+    fetch_p = sub.add_parser("fetch", parents=[loading], help=help_fetch)
+    fetch_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
     sub.add_parser("ensure", help="build the warehouse if it is missing or from older code")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
+    args = _parser(settings.fetch_mirror).parse_args(argv)
     if args.command == "status":
         return _status()
     if args.command == "ensure" and compatible(settings.warehouse_path):
@@ -105,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(s.id for s in sources)
         print(f"unknown source {only!r}; the catalog has: {known}", file=sys.stderr)
         return 2
+    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
     if args.command == "fetch":
         for source in sources:
             if only is None or source.id == only:
-                for got in fetch(source, settings.data_dir):
-                    print(f"{source.id}: {got.url}: {got.status}")
-    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
+                for got in fetch(source, settings.data_dir, args.mirror):
+                    if not quiet:
+                        print(f"{source.id}: {got.url}: {got.status} (sha256 {got.sha256})")
     with Progress(disable=quiet or not sys.stderr.isatty()) as bar:
         summary = run(sources, settings.data_dir, settings.warehouse_path, only, bar.step)
     if getattr(args, "json", False):
