@@ -11,8 +11,9 @@ from __future__ import annotations
 import duckdb
 
 from metrics.league import band_league
+from metrics.series import build_series
 
-METRICS_VERSION = "8"
+METRICS_VERSION = "9"
 """Bump when a definition below changes, so the next ingest rebuilds the measures."""
 
 MEASURES = """
@@ -181,6 +182,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     try:
         con.execute(MEASURES)
         band_league(con, min_judged)
+        build_series(con)
     except BaseException:
         con.execute("ROLLBACK")
         raise
