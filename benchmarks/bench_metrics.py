@@ -30,6 +30,8 @@ from ingest.catalog import load_source
 from ingest.run import write_catalog
 from ingest.schema import create_schema
 from metrics.build import MEASURES, build_measures
+from metrics.league import band_league
+from metrics.series import build_series
 from settings import ROOT, get_settings
 
 ROWS = 5_000_000
@@ -151,10 +153,18 @@ def step_profile(work: Path) -> dict[str, Any]:
         con.execute(statement)
         label = " ".join(re.sub(r"--[^\n]*", "", statement).split())[:90]
         timings.append((label, time.perf_counter() - started, statement))
+    after_sql: dict[str, Callable[[], None]] = {
+        "league.band_league: bands and ranks (Python)": lambda: band_league(con, 10),
+        "series.build_series: met_records, SPC": lambda: build_series(con),
+    }
+    for label, step in after_sql.items():
+        started = time.perf_counter()
+        step()
+        timings.append((label, time.perf_counter() - started, ""))
     started = time.perf_counter()
     build_measures(con)
     whole = time.perf_counter() - started
-    slowest = sorted(timings, key=lambda t: -t[1])[:2]
+    slowest = sorted((t for t in timings if t[2]), key=lambda t: -t[1])[:2]
     plans = [con.execute(f"EXPLAIN ANALYZE {s}").fetchall()[0][1] for _, _, s in slowest]
     # The plans' boxes for wide projections run to hundreds of columns; the timings are left.
     plans = ["\n".join(line[:100] for line in plan.splitlines()) for plan in plans]

@@ -19,32 +19,35 @@ from metrics import spc
 
 MET_RECORDS = """
 CREATE OR REPLACE TABLE met_records AS
-WITH j AS (
-    SELECT jurisdiction, organisation, org_slug, org_level, service, standard_id, grain,
+WITH keys AS (  -- a number per series: windows partition on it far faster than on text
+    SELECT *, row_number() OVER () AS series
+    FROM (SELECT DISTINCT org_slug, service, standard_id FROM judgements)
+), j AS (
+    SELECT series, jurisdiction, organisation, org_slug, org_level, service, standard_id, grain,
            period_start, status, numerator, denominator, value, target, comparator,
            CASE WHEN grain = 'day' THEN date_trunc('month', period_start)::DATE
                 ELSE period_start END AS month,
            CASE WHEN grain = 'day' THEN date_trunc('month', period_start)::DATE END AS win_month
-    FROM judgements
+    FROM judgements JOIN keys USING (org_slug, service, standard_id)
 ), breaks AS (  -- a met or no-data period ends a run of misses; not applicable is passed over
     SELECT *, count(*) FILTER (WHERE status <> 'not_met') OVER (
-                  PARTITION BY org_slug, service, standard_id ORDER BY period_start) AS run_all,
+                  PARTITION BY series ORDER BY period_start) AS run_all,
               count(*) FILTER (WHERE status <> 'not_met') OVER (
-                  PARTITION BY org_slug, service, standard_id, win_month ORDER BY period_start)
+                  PARTITION BY series, win_month ORDER BY period_start)
                   AS run_win
     FROM j WHERE status <> 'not_applicable'
 ), runs AS (
-    SELECT org_slug, service, standard_id, period_start,
+    SELECT series, period_start,
            count(*) FILTER (WHERE status = 'not_met') OVER (
-               PARTITION BY org_slug, service, standard_id, run_all ORDER BY period_start)
+               PARTITION BY series, run_all ORDER BY period_start)
                AS miss_run,
            count(*) FILTER (WHERE status = 'not_met') OVER (
-               PARTITION BY org_slug, service, standard_id, win_month, run_win
+               PARTITION BY series, win_month, run_win
                ORDER BY period_start) AS miss_run_in_window
     FROM breaks
 ), months AS (
-    SELECT j.jurisdiction, j.organisation, j.org_slug, j.org_level, j.service, j.standard_id,
-           j.grain, j.month, any_value(j.comparator) AS comparator,
+    SELECT j.series, j.jurisdiction, j.organisation, j.org_slug, j.org_level, j.service,
+           j.standard_id, j.grain, j.month, any_value(j.comparator) AS comparator,
            arg_max(j.target, j.period_start) AS target,
            count(*) FILTER (WHERE j.status = 'met') AS m_met,
            count(*) FILTER (WHERE j.status = 'not_met') AS m_not_met,
@@ -58,12 +61,11 @@ WITH j AS (
            arg_max(r.miss_run, j.period_start) FILTER (WHERE r.miss_run IS NOT NULL)
                AS m_run_at_end,
            coalesce(max(r.miss_run_in_window), 0) AS m_longest
-    FROM j LEFT JOIN runs r USING (org_slug, service, standard_id, period_start)
+    FROM j LEFT JOIN runs r USING (series, period_start)
     GROUP BY ALL
 ), cumulative AS (
     SELECT *,
-           CASE WHEN grain = 'day' THEN 0 ELSE 1 END AS whole_series,
-           max(m_last_met) OVER upto AS last_met,
+           min(month) OVER upto AS first_month, max(m_last_met) OVER upto AS last_met,
            coalesce(last_value(m_run_at_end IGNORE NULLS) OVER upto, 0) AS current_miss_run,
            bool_or(m_met + m_not_met > 0) OVER upto AS judged_ever,
            sum(m_met) OVER upto AS c_met, sum(m_not_met) OVER upto AS c_not_met,
@@ -72,15 +74,13 @@ WITH j AS (
            sum(m_numerator) OVER upto AS c_numerator,
            sum(m_denominator) OVER upto AS c_denominator, max(m_longest) OVER upto AS c_longest
     FROM months
-    WINDOW upto AS (PARTITION BY org_slug, service, standard_id ORDER BY month
+    WINDOW upto AS (PARTITION BY series ORDER BY month
                     ROWS UNBOUNDED PRECEDING)
 ), record AS (
-    SELECT jurisdiction, organisation, org_slug, org_level, service, standard_id, grain, month,
-           comparator, target, last_met, current_miss_run::BIGINT AS current_miss_run,
+    SELECT series, jurisdiction, organisation, org_slug, org_level, service, standard_id, grain,
+           month, comparator, target, last_met, current_miss_run::BIGINT AS current_miss_run,
            judged_ever,
-           CASE WHEN grain = 'day' THEN month
-                ELSE min(month) OVER (PARTITION BY org_slug, service, standard_id) END
-               AS record_from,
+           CASE WHEN grain = 'day' THEN month ELSE first_month END AS record_from,
            (CASE WHEN grain = 'day' THEN m_met ELSE c_met END)::BIGINT AS met,
            (CASE WHEN grain = 'day' THEN m_not_met ELSE c_not_met END)::BIGINT AS not_met,
            (CASE WHEN grain = 'day' THEN m_no_data ELSE c_no_data END)::BIGINT AS no_data,
@@ -101,17 +101,15 @@ WITH j AS (
            CASE WHEN denominator > 0 THEN numerator / denominator END AS pooled
     FROM record
 )
-SELECT m.* EXCLUDE (numerator, denominator),
+SELECT m.* EXCLUDE (series, numerator, denominator),
        coalesce(m.pooled IS NOT NULL AND m.judged > 0
                 AND (m.pooled >= m.target) <> (m.met * 2 > m.judged), false) AS disagrees,
        m.value - p.value AS change_on_previous, m.value - y.value AS change_on_year
 FROM measured m
-LEFT JOIN measured p ON p.org_slug = m.org_slug AND p.service = m.service
-     AND p.standard_id = m.standard_id
+LEFT JOIN measured p ON p.series = m.series
      AND p.month = (m.month - CASE WHEN m.grain = 'fiscal_year' THEN INTERVAL 1 YEAR
                                    ELSE INTERVAL 1 MONTH END)::DATE
-LEFT JOIN measured y ON y.org_slug = m.org_slug AND y.service = m.service
-     AND y.standard_id = m.standard_id AND y.month = (m.month - INTERVAL 1 YEAR)::DATE;
+LEFT JOIN measured y ON y.series = m.series AND y.month = (m.month - INTERVAL 1 YEAR)::DATE;
 """
 
 POINT_SCHEMA = {"org_slug": pl.String, "standard_id": pl.String, **spc.POINT_SCHEMA}
