@@ -67,3 +67,25 @@ STANDARD_FIELDS: dict[str, str] = {
     "citation_url": "Where the agency publishes the standard, when it set it.",
     "valid_from / valid_to": "The dates between which this version is in force.",
 }
+
+TABLES: dict[str, str] = {
+    "source_facts": "Per source: the data-as-of time, the first and last day with requests "
+    "opened, and when a file was last received.",
+    "service_days": "One row per service and local day: requests due, on time, with no target, "
+    "and the day's verdict.",
+    "days_met": "One row per service and month: days met, not met and not applicable.",
+    "judgements": "Every judged standard-period, daily, monthly or yearly, in one shape: the "
+    "records download.",
+    "reconciliation": "A source that republishes another's figures, checked figure by figure "
+    "against it.",
+    "league": "Organisations of an area per league window, with intervals, bands and ranks.",
+    "met_records": "One row per standard and month: the met record with coverage, last met, "
+    "runs of misses, pooled performance, the disagreement flag and the changes on the "
+    "previous period and a year earlier. For a monthly standard the record runs from the "
+    "first month of the series.",
+    "spc_points": "Each point of each organisation's monthly series with its limits and the "
+    "special-cause rules it breaks.",
+    "spc_verdicts": "Each monthly series' limits, variation and assurance verdicts and their "
+    "sentences.",
+}
+"""The measure tables ingest builds; pages and downloads read only these."""
