@@ -64,3 +64,8 @@ bench-ingest: setup
 .PHONY: bench-export
 bench-export: setup
 	$(PY) benchmarks/bench_export.py
+
+## Benchmark: a full recompute of every measure over 5,000,000 cases against one days-met query.
+.PHONY: bench-metrics
+bench-metrics: setup
+	$(PY) benchmarks/bench_metrics.py
