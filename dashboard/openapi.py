@@ -87,6 +87,7 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Service Standards Tracker downloads", "version": "1"},
+        "servers": [{"url": "/"}],
         "paths": paths,
         "components": {"schemas": {
             "Dataset": {"type": "string", "enum": list(DATASETS)},
