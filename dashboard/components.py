@@ -280,3 +280,8 @@ def months_table(part: pl.DataFrame) -> html.Div:
         role="region",
         **aria(label=caption),
     )
+
+
+def table_region(table: html.Table, label: str) -> html.Div:
+    """A table in a labelled region that takes keyboard focus, so it can scroll sideways."""
+    return html.Div(table, className="table-wrap", tabIndex=0, role="region", **aria(label=label))

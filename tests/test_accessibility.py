@@ -23,11 +23,17 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 DEPARTMENT = "/department/boston-public-works-department?month=2015-07"
-PAGES = {"league": "/", "league-2015-03": "/?month=2015-03", "department": DEPARTMENT}
+PAGES = {
+    "league": "/",
+    "league-2015-03": "/?month=2015-03",
+    "department": DEPARTMENT,
+    "data": "/data",
+}
 TITLES = {
     "league": "League table – Service Standards Tracker",
     "league-2015-03": "League table – Service Standards Tracker",
     "department": "Public Works Department – Service Standards Tracker",
+    "data": "Data and downloads – Service Standards Tracker",
 }
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.

@@ -9,7 +9,7 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components
+from dashboard import components, links
 from dashboard.params import choose_month
 from metrics import queries
 from metrics.wording import month_name, summary_sentences
@@ -62,7 +62,8 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         )  # fmt: skip
     monthly = queries.judgements(slug or "")
     if monthly.height:
-        return monthly_layout(monthly, org)
+        download = links.download_links("records", {"organisation": slug}, "these figures")
+        return html.Div([monthly_layout(monthly, org), download])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -72,6 +73,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         s["service"]: s
         for s in queries.service_summaries(slug or "", choice.month).iter_rows(named=True)
     }
+    view = {"organisation": slug, "month": f"{choice.month:%Y-%m}"}
     sections = [
         service_section(
             r, summaries[r["service"]], days.filter(days["service"] == r["service"]), choice.month
@@ -86,6 +88,8 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
             components.view_form(f"/department/{slug}", months, choice.month),
             components.legend(),
             *sections,
+            links.download_links("days-met", view, "the days-met records"),
+            links.download_links("daily", view, "the figures for each day"),
         ]
     )
 

@@ -7,7 +7,7 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components
+from dashboard import components, links
 from dashboard.params import choose_jurisdiction, choose_month, month_text
 from metrics import queries
 from metrics.wording import league_window, percent
@@ -43,7 +43,7 @@ def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown
     assert choice.month is not None  # every jurisdiction in the league has months
     league = queries.league_table(area.name, choice.month)
     window = league_window(str(league["grain"][0]), choice.month)
-    download = f"/download/league.csv?jurisdiction={area.slug}&month={month_text(choice.month)}"
+    view = {"jurisdiction": area.slug, "month": month_text(choice.month)}
     caption = (
         f"{area.name} organisations by share of judged periods that met the standard, {window}"
     )
@@ -57,12 +57,9 @@ def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(str(league["grain"][0])), className="hint"),
             components.league_table(league, choice.month, caption),
-            html.P(html.A("Download this table as CSV", href=download, className="download")),
-            html.P(
-                html.A(
-                    f"Download every judged period for {area.name} as CSV",
-                    href=f"/download/records.csv?jurisdiction={area.slug}",
-                )
+            links.download_links("league", view, "this table"),
+            links.download_links(
+                "records", {"jurisdiction": area.slug}, f"every judged period for {area.name}"
             ),
         ]
     )
