@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics import records, spc
+from metrics.cache import cached
 from metrics.reader import reader
 from metrics.wording import days_met_headline
 from settings import today
@@ -271,3 +272,17 @@ comparator ('>=' or '<='), status ('met', 'not_met', 'no_data' or 'not_applicabl
 def records_query(jurisdiction: str | None) -> tuple[str, dict[str, object]]:
     """The records dataset's query and bound parameters, for streaming or reading."""
     return RECORDS_SQL, {"j": jurisdiction}
+
+
+# Pages read through a cache keyed by the published warehouse (metrics/cache.py): each
+# read runs once per warehouse version and worker, and a publish makes the old results unused.
+jurisdictions = cached(jurisdictions)
+months = cached(months)
+league_table = cached(league_table)
+judgements = cached(judgements)
+organisation = cached(organisation)
+days_met_records = cached(days_met_records)
+service_days = cached(service_days)
+sources = cached(sources)
+standards = cached(standards)
+service_summaries = cached(service_summaries)
