@@ -36,9 +36,7 @@ def test_a_failing_title_falls_back_to_the_site_name() -> None:
 
 
 @pytest.mark.browser
-def test_one_broken_page_leaves_the_others_working(
-    bundled_warehouse: Path, tmp_path: Path
-) -> None:
+def test_one_broken_page_leaves_the_others_working(bundled_warehouse: Path, tmp_path: Path) -> None:
     served = tmp_path / "tracker.duckdb"
     shutil.copyfile(bundled_warehouse, served)
     with duckdb.connect(str(served)) as con:  # only the methodology page reads this table
