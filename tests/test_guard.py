@@ -31,7 +31,10 @@ def test_a_failing_layout_answers_with_a_message_and_logs(caplog: pytest.LogCapt
 
 
 def test_a_failing_title_falls_back_to_the_site_name() -> None:
-    assert guarded_title("pages.broken", lambda **_: 1 / 0)() == "Service Standards Tracker"
+    def failing(**_path: str) -> str:
+        raise LookupError("unknown slug")
+
+    assert guarded_title("pages.broken", failing)() == "Service Standards Tracker"
     assert guarded_title("pages.ok", lambda **p: f"{p['slug']} – x")(slug="a") == "a – x"
 
 
