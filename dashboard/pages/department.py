@@ -62,7 +62,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         )  # fmt: skip
     monthly = queries.judgements(slug or "")
     if monthly.height:
-        return monthly_layout(monthly, org)
+        return monthly_layout(monthly, {**org, "slug": slug or ""})
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -82,6 +82,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         [
             html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             components.notice(choice.message),
             components.view_form(f"/department/{slug}", months, choice.month),
             components.legend(),
@@ -109,6 +110,7 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
         [
             html.P(html.A("← League table", href="/")),
             html.H1(org["organisation"]),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
         ]
     )
