@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics import spc
+from metrics.cache import cached
 from metrics.reader import reader
 from metrics.series import POINT_SCHEMA, VERDICT_FIELDS
 from metrics.wording import days_met_headline
@@ -278,3 +279,16 @@ def met_records(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.D
         {"slug": slug},
         con,
     )
+
+
+# Pages read through a cache keyed by the published warehouse (metrics/cache.py): each
+# read runs once per warehouse version and worker, and a publish makes the old results unused.
+jurisdictions = cached(jurisdictions)
+months = cached(months)
+league_table = cached(league_table)
+judgements = cached(judgements)
+organisation = cached(organisation)
+days_met_records = cached(days_met_records)
+service_days = cached(service_days)
+standards = cached(standards)
+service_summaries = cached(service_summaries)

@@ -63,7 +63,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
-        return html.Div([monthly_layout(monthly, org), download])
+        return html.Div([monthly_layout(monthly, {**org, "slug": slug or ""}), download])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -84,6 +84,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         [
             html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             components.notice(choice.message),
             components.view_form(f"/department/{slug}", months, choice.month),
             components.legend(),
@@ -113,6 +114,7 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
         [
             html.P(html.A("← League table", href="/")),
             html.H1(org["organisation"]),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
         ]
     )

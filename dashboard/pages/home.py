@@ -53,6 +53,11 @@ def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown
             components.notice(area.message),
             components.notice(choice.message),
             components.area_nav(options, area.slug or ""),
+            html.P(
+                html.A(
+                    "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
+                )
+            ),
             components.view_form("/", months, choice.month, area.slug or ""),
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(str(league["grain"][0])), className="hint"),

@@ -1,0 +1,71 @@
+"""A page whose layout fails shows a message for that page alone, and the fault is logged.
+
+Dash Pages calls every page's layout once to build its validation layout, on a worker's first
+request: unguarded, one failing page would break every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from dash import html
+
+log = logging.getLogger(__name__)
+SITE_NAME = "Service Standards Tracker"
+
+
+def failure(module: str) -> html.Div:
+    """What a visitor sees instead of a page that could not be built."""
+    marker: dict[str, Any] = {"data-failed-page": module}
+    return html.Div(
+        [
+            html.H1("This page could not be shown"),
+            html.P(
+                "Something went wrong while putting this page together. The fault has been "
+                "logged. Other pages are not affected.",
+                role="alert",
+            ),
+            html.P(html.A("Go to the league table", href="/")),
+        ],
+        **marker,
+    )
+
+
+def guarded_layout(module: str, layout: Callable[..., Any]) -> Callable[..., Any]:
+    """The layout function, answering with `failure` instead of raising."""
+
+    @functools.wraps(layout)
+    def safe(**query: Any) -> Any:
+        try:
+            return layout(**query)
+        except Exception:  # any fault of one page stays on that page
+            log.exception("the layout of %s failed for %r", module, query)
+            return failure(module)
+
+    return safe
+
+
+def guarded_title(module: str, title: Callable[..., str]) -> Callable[..., str]:
+    """A title function that falls back to the site's name instead of raising."""
+
+    @functools.wraps(title)
+    def safe(**path: Any) -> str:
+        try:
+            return title(**path)
+        except Exception:  # the page itself says what went wrong
+            log.exception("the title of %s failed for %r", module, path)
+            return SITE_NAME
+
+    return safe
+
+
+def guard_pages(registry: MutableMapping[str, dict[str, Any]]) -> None:
+    """Wrap every registered page's layout and title functions."""
+    for module, page in registry.items():
+        if callable(page.get("layout")):
+            page["layout"] = guarded_layout(module, page["layout"])
+        if callable(page.get("title")):
+            page["title"] = guarded_title(module, page["title"])
