@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,9 +89,14 @@ def test_monthly_records_and_months_together() -> None:
 
 
 @pytest.fixture
-def bundled(bundled_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Read the bundled warehouse in this process, as a web worker does."""
-    monkeypatch.setattr(reader, "_reader", reader.Reader(bundled_warehouse, "256MB", 1))
+def bundled(
+    bundled_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Read a copy of the bundled warehouse in this process, as a web worker does (a copy:
+    DuckDB refuses a second configuration for a file another test holds open)."""
+    copy = tmp_path / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, copy)
+    monkeypatch.setattr(reader, "_reader", reader.Reader(copy, "256MB", 1))
     monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
     yield
 
