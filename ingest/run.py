@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 
 from ingest import cases, observations
-from ingest.catalog import Source
+from ingest import inventory as service_inventory
+from ingest.catalog import ObservationSource, Source
 from ingest.publish import next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import compatible, create_schema
@@ -149,32 +150,52 @@ def record_rejection(
     return True
 
 
-def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> FileOutcome:
-    """Load a file unless its bytes were loaded before; a changed file replaces its old rows."""
+def _load_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, path: Path, load_id: int, inventory: bool
+) -> tuple[LoadCounts, list[tuple[int, str]]]:
+    """Load the file's rows by its kind; also the earlier loads whose periods it replaced."""
+    if source.kind == "cases":
+        return cases.load_file(con, path, source, load_id), []
+    if inventory:
+        return service_inventory.load_file(con, path, source, load_id), []
+    counts = observations.load_file(con, path, source, load_id)
+    return counts, supersede_periods(con, source.id, load_id)
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int) -> None:
+    for old_id in old_ids:
+        for table in ("cases", "observations", "services", "service_volumes"):
+            con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
+        con.execute(
+            "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
+            [load_id, old_id],
+        )
+
+
+def load_new_file(
+    con: duckdb.DuckDBPyConnection, source: Source, path: Path,
+    *, inventory: bool = False, force: bool = False,
+) -> FileOutcome:  # fmt: skip
+    """Load a file unless its bytes were loaded before (or `force`); it replaces its old rows.
+
+    `inventory` marks a source's service inventory file; `force` reloads unchanged bytes,
+    e.g. so that rows take the names of a revised inventory.
+    """
     digest = sha256_of(path)
     seen = con.execute(
         "SELECT load_id, sha256 FROM loads WHERE source_id = ? AND file_name = ? "
         "AND status = 'loaded'",
         [source.id, path.name],
     ).fetchall()
-    if any(sha == digest for _, sha in seen):
+    if not force and any(sha == digest for _, sha in seen):
         return FileOutcome(source.id, path.name, "unchanged")
     started = now()
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = int(con.execute("SELECT nextval('load_ids')").fetchall()[0][0])
-        if source.kind == "cases":
-            counts = cases.load_file(con, path, source, load_id)
-        else:
-            counts = observations.load_file(con, path, source, load_id)
-            seen = seen + supersede_periods(con, source.id, load_id)
-        for old_id, _ in seen:
-            con.execute("DELETE FROM cases WHERE load_id = ?", [old_id])
-            con.execute("DELETE FROM observations WHERE load_id = ?", [old_id])
-            con.execute(
-                "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
-                [load_id, old_id],
-            )
+        counts, replaced = _load_rows(con, source, path, load_id, inventory)
+        seen = seen + replaced
+        _supersede(con, [int(old_id) for old_id, _ in seen], load_id)
         con.execute(
             "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL, NULL)",
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
@@ -189,6 +210,31 @@ def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) ->
         con.execute("ROLLBACK")
         raise
     return FileOutcome(source.id, path.name, "revised" if seen else "loaded", counts)
+
+
+def load_source_files(
+    con: duckdb.DuckDBPyConnection, source: Source, data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> list[FileOutcome]:  # fmt: skip
+    """Load a source's new or revised files: its inventory first, then its own files.
+
+    A changed inventory reloads the source's files, so that every row takes its names.
+    """
+    files = source.files(data_dir)
+    if not files:
+        raise FileNotFoundError(
+            f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
+        )
+    listed = source.inventory_files(data_dir) if isinstance(source, ObservationSource) else []
+    outcomes: list[FileOutcome] = []
+    for path in [*listed, *files]:
+        if progress:
+            progress(f"{source.id}: {path.name}")
+        inventory = path in listed
+        renamed = any(o.status in ("loaded", "revised") for o in outcomes[: len(listed)])
+        force = not inventory and renamed
+        outcomes.append(load_new_file(con, source, path, inventory=inventory, force=force))
+    return outcomes
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -217,15 +263,7 @@ def run(
         for source in sources:
             if only is not None and source.id != only:
                 continue
-            files = source.files(data_dir)
-            if not files:
-                raise FileNotFoundError(
-                    f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
-                )
-            for path in files:
-                if progress:
-                    progress(f"{source.id}: {path.name}")
-                summary.files.append(load_new_file(con, source, path))
+            summary.files += load_source_files(con, source, data_dir, progress)
         min_judged = get_settings().min_judged_periods
         fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
         changed = any(f.changed for f in summary.files)

@@ -121,6 +121,8 @@ FIGURES = {
     "cases": "SELECT * EXCLUDE (load_id) FROM cases",
     "observations": "SELECT * EXCLUDE (load_id) FROM observations",
     "rejects": "SELECT * EXCLUDE (load_id) FROM rejects",
+    "services": "SELECT * EXCLUDE (load_id) FROM services",
+    "service_volumes": "SELECT * EXCLUDE (load_id) FROM service_volumes",
     "judgements": "SELECT * FROM judgements",
     "league": "SELECT * FROM league",
 }
@@ -141,10 +143,11 @@ def test_every_source_fetched_from_loopback_loads_as_the_bundled_files(
     data, warehouse = tmp_path / "data", tmp_path / "w.duckdb"
     with serving(SHARED) as mirror:
         first = {s.id: fetch(s, data, mirror) for s in sources}
-        # 16 Boston type files, NYC's day, 13 A&E months and the workbook, AmbSYS, Canada.
+        # 16 Boston type files, NYC's day, 13 A&E months and the workbook, AmbSYS, and
+        # Canada's standards and service inventory.
         assert {k: len(v) for k, v in first.items()} == {
             "boston-311": 16, "nyc-311": 1, "nhs-ae-monthly": 13, "nhs-ae-monthly-xlsx": 1,
-            "nhs-ambsys": 1, "canada-gc-service-standards": 1,
+            "nhs-ambsys": 1, "canada-gc-service-standards": 2,
         }  # fmt: skip
         for got in (got for results in first.values() for got in results):
             assert got.status == "downloaded"
