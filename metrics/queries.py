@@ -226,9 +226,9 @@ SUMMARY_SCHEMA = {
 def standard_spc(
     part: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
 ) -> spc.SpcResult | None:
-    """SPC of one organisation's monthly series for one standard (rows of `judgements`), as
-    stored at ingest. Higher is better for '>=' standards, lower for '<='. None when there
-    are fewer than two figures to chart."""
+    """SPC of one organisation's monthly series for one standard (rows of `judgements(slug)`,
+    whose org_slug and standard_id name the series), as stored at ingest. Higher is better for
+    '>=' standards, lower for '<='. None when there are fewer than two figures to chart."""
     key = {"slug": part["org_slug"][0], "standard_id": part["standard_id"][0]}
     where = "WHERE org_slug = $slug AND standard_id = $standard_id"
     verdict = _frame(f"SELECT * FROM spc_verdicts {where}", key, con)  # noqa: S608
