@@ -118,7 +118,7 @@ def _scope(f: Filters, area: tuple[str, str] | None) -> str:
 def _name_parts(dataset: Dataset, f: Filters, area: tuple[str, str] | None) -> tuple[str, ...]:
     parts = [_scope(f, area), dataset.name]
     if f.standard:
-        parts.append(queries_slug(f.standard))
+        parts.append(file_slug(f.standard))
     if f.month:
         parts.append(month_text(f.month))
     if f.start:
@@ -128,7 +128,7 @@ def _name_parts(dataset: Dataset, f: Filters, area: tuple[str, str] | None) -> t
     return tuple(parts)
 
 
-def queries_slug(text: str) -> str:
+def file_slug(text: str) -> str:
     """A file-name-safe form of an identifier: 'nhs-ae:4h' -> 'nhs-ae-4h'."""
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
