@@ -55,3 +55,12 @@ def test_one_broken_page_leaves_the_others_working(bundled_warehouse: Path, tmp_
         )
         page.get_by_role("link", name="Public Works Department").click()
         expect(page.locator("h1")).to_have_text("Public Works Department, July 2015")
+
+
+def test_outside_a_callback_a_page_gives_its_skeleton() -> None:
+    def page(**_query: str) -> html.Div:
+        return html.Div([html.H1("Figures"), html.Select([html.Option("a")], id="month")])
+
+    validation = guarded_layout("pages.ok", page)()
+    assert [type(c).__name__ for c in validation.children] == ["Select"]
+    assert validation.children[0].id == "month" and validation.children[0].children is None
