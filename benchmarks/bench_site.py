@@ -2,10 +2,10 @@
 
 `make bench-site` serves the bundled warehouse (built by `make warehouse`) with the project's
 own gunicorn settings, then for each target and concurrency (4, then 16) runs that many client
-threads for a fixed time (3 s after a short warm-up; about 25 s in all), each thread making one
+threads for a fixed time (3 s after a short warm-up; about 30 s in all), each thread making one
 request at a time on a fresh connection (gunicorn's sync workers close it after each response).
-Targets: the league page `/`, a department page, and the callback through which Dash Pages
-renders a department page in the browser (`POST /_dash-update-component`, the body Chromium
+Targets: the league page `/`, a department page, and the callbacks through which Dash Pages
+renders those pages in the browser (`POST /_dash-update-component`, the body Chromium
 sends, built from the app's callback map). Requests ask for gzip, as browsers do. Prints
 p50/p95/p99 and errors per target; stops the server at the end, whatever happens.
 """
@@ -181,15 +181,18 @@ def main() -> int:
         targets = [
             Target("page /", "page", "GET", "/"),
             Target("page department", "page", "GET", DEPARTMENT + MONTH),
+            Target("callback /", "callback", "POST",
+                   "/_dash-update-component", callback_body(port, "/", "")),
             Target("callback department", "callback", "POST",
                    "/_dash-update-component", callback_body(port, DEPARTMENT, MONTH)),
         ]  # fmt: skip
         for target in targets:  # each worker answers once before timing starts
             status, body = request(port, target)
-            assert status == 200 and (target.kind == "page" or b"Public Works" in plain(body))
+            assert status == 200 and (target.kind == "page" or b"_pages_content" in plain(body))
         print(
             f"gunicorn, 2 workers, 127.0.0.1:{port}; {os.cpu_count()} CPUs; "
-            f"{args.seconds:g} s per run; responses gzipped as for a browser"
+            f"{args.seconds:g} s per run; responses gzipped as for a browser; load average "
+            f"before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
         verdicts = []
         for clients in (4, 16):

@@ -19,6 +19,8 @@ from dash import html
 from dash.development.base_component import Component
 from dash.exceptions import MissingCallbackContextException
 
+from metrics.cache import ResultCache, current_version
+
 log = logging.getLogger(__name__)
 SITE_NAME = "Service Standards Tracker"
 
@@ -46,7 +48,7 @@ def guarded_layout(module: str, layout: Callable[..., Any]) -> Callable[..., Any
     @functools.wraps(layout)
     def safe(**query: Any) -> Any:
         try:
-            page = layout(**query)
+            page = rendered(module, layout, query)
         except Exception:  # any fault of one page stays on that page
             log.exception("the layout of %s failed for %r", module, query)
             return failure(module)
@@ -76,6 +78,20 @@ def guard_pages(registry: MutableMapping[str, dict[str, Any]]) -> None:
             page["layout"] = guarded_layout(module, page["layout"])
         if callable(page.get("title")):
             page["title"] = guarded_title(module, page["title"])
+
+
+LAYOUTS = ResultCache(max_entries=32)  # a department page is ~1,000 components
+
+
+def rendered(module: str, layout: Callable[..., Any], query: dict[str, Any]) -> Any:
+    """The page for the query, built once per published warehouse (and day)."""
+    version = current_version()
+    key = (module, tuple(sorted((name, repr(value)) for name, value in query.items())))
+    found, page = LAYOUTS.get(version, key)
+    if not found:
+        page = layout(**query)
+        LAYOUTS.put(version, key, page)
+    return page
 
 
 def in_callback() -> bool:
