@@ -69,3 +69,8 @@ bench-export: setup
 .PHONY: bench-metrics
 bench-metrics: setup
 	$(PY) benchmarks/bench_metrics.py
+
+## Load the site: gunicorn (2 workers) on loopback, concurrency 4 and 16, p50/p95/p99 (~30 s).
+.PHONY: bench-site
+bench-site: warehouse
+	$(PY) benchmarks/bench_site.py

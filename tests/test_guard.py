@@ -11,7 +11,10 @@ import pytest
 from dash import html
 from playwright.sync_api import expect
 
+from dashboard import guard
 from dashboard.guard import guarded_layout, guarded_title
+from metrics import reader
+from metrics.cache import ResultCache
 from tests.browser import chromium
 from tests.conftest import serve
 
@@ -55,3 +58,34 @@ def test_one_broken_page_leaves_the_others_working(bundled_warehouse: Path, tmp_
         )
         page.get_by_role("link", name="Public Works Department").click()
         expect(page.locator("h1")).to_have_text("Public Works Department, July 2015")
+
+
+def test_outside_a_callback_a_page_gives_its_skeleton() -> None:
+    def page(**_query: str) -> html.Div:
+        return html.Div([html.H1("Figures"), html.Select([html.Option("a")], id="month")])
+
+    validation = guarded_layout("pages.ok", page)()
+    assert [type(c).__name__ for c in validation.children] == ["Select"]
+    assert validation.children[0].id == "month" and validation.children[0].children is None
+
+
+def test_a_page_is_built_once_per_warehouse_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "tracker.duckdb"
+    warehouse.write_bytes(b"v1")
+    monkeypatch.setattr(reader, "_reader", reader.Reader(warehouse, "256MB", 1))
+    monkeypatch.setattr(guard, "LAYOUTS", ResultCache(max_entries=4))
+    builds: list[dict[str, str]] = []
+
+    def page(**query: str) -> html.Div:
+        builds.append(query)
+        return html.Div(query.get("month", ""))
+
+    first = guard.rendered("pages.x", page, {"month": "2015-07"})
+    assert guard.rendered("pages.x", page, {"month": "2015-07"}) is first
+    guard.rendered("pages.x", page, {"month": "2015-08"})
+    (tmp_path / "new.duckdb").write_bytes(b"v2")
+    (tmp_path / "new.duckdb").replace(warehouse)  # a publish: a new file renamed into place
+    guard.rendered("pages.x", page, {"month": "2015-07"})
+    assert builds == [{"month": "2015-07"}, {"month": "2015-08"}, {"month": "2015-07"}]
