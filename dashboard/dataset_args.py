@@ -159,7 +159,8 @@ def parse(
     area = _jurisdiction(get.get("jurisdiction"), con)
     if dataset.name == "league" and area is None:
         area = _first_area(con)
-    months = _months(area, con)
+    wants_month = get.get("month") is not None or dataset.name == "league"
+    months = _months(area, con) if wants_month else []
     month = _month("month", get.get("month"), months)
     if dataset.name == "league" and month is None:
         month = _latest(months)
