@@ -77,7 +77,9 @@ JOIN standards st ON st.source_id = sp.source_id AND st.valid_from <= sp.day
 LEFT JOIN due_days due ON due.source_id = sp.source_id AND due.organisation = sp.organisation
      AND due.service = sp.service AND due.day = sp.day
 LEFT JOIN no_target_days nt ON nt.source_id = sp.source_id AND nt.organisation = sp.organisation
-     AND nt.service = sp.service AND nt.day = sp.day;
+     AND nt.service = sp.service AND nt.day = sp.day
+-- Stored in the order downloads stream them, so a download need not sort millions of rows.
+ORDER BY sp.jurisdiction, sp.organisation, sp.service, st.standard_id, sp.day;
 
 CREATE OR REPLACE TABLE days_met AS
 SELECT source_id, jurisdiction, standard_id, organisation, org_slug, service, service_slug,
@@ -126,7 +128,8 @@ FROM observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
      AND st.valid_from <= o.period_start
      AND (st.valid_to IS NULL OR o.period_start <= st.valid_to)
-WHERE s.reconciles_with IS NULL;
+WHERE s.reconciles_with IS NULL
+ORDER BY jurisdiction, organisation, service, standard_id, period_start;
 
 -- A source that re-publishes another's figures (a workbook beside a CSV) is checked
 -- against it, figure by figure; any row here with differs = true is a discrepancy.
