@@ -52,10 +52,17 @@ LEFT JOIN received r USING (source_id);
 -- The calendar spine: every day from the first month with requests opened to the last,
 -- and never past data_as_of, for every service the source has.
 CREATE OR REPLACE TEMP TABLE spine AS
-SELECT f.source_id, f.jurisdiction, svc.organisation, svc.service, d.day::DATE AS day
-FROM source_facts f
-JOIN (SELECT source_id, organisation, service FROM due_days
-      UNION SELECT source_id, organisation, service FROM no_target_days) svc USING (source_id)
+WITH svc AS MATERIALIZED (  -- slugs once per service, not once per day: the regex costs
+    SELECT s.source_id, s.organisation, s.service,
+           slug(f.jurisdiction || '-' || s.organisation) AS org_slug,
+           slug(s.service) AS service_slug
+    FROM (SELECT source_id, organisation, service FROM due_days
+          UNION SELECT source_id, organisation, service FROM no_target_days) s
+    JOIN source_facts f USING (source_id)
+)
+SELECT f.source_id, f.jurisdiction, svc.organisation, svc.service, svc.org_slug,
+       svc.service_slug, d.day::DATE AS day
+FROM source_facts f JOIN svc USING (source_id)
 CROSS JOIN LATERAL (
     SELECT unnest(generate_series(date_trunc('month', f.first_opened),
                                   least(last_day(f.last_opened), f.data_as_of::DATE),
@@ -64,8 +71,7 @@ CROSS JOIN LATERAL (
 
 CREATE OR REPLACE TABLE service_days AS
 SELECT sp.source_id, sp.jurisdiction, st.standard_id, st.version AS standard_version,
-       sp.organisation, slug(sp.jurisdiction || '-' || sp.organisation) AS org_slug,
-       sp.service, slug(sp.service) AS service_slug, sp.day,
+       sp.organisation, sp.org_slug, sp.service, sp.service_slug, sp.day,
        coalesce(due.due, 0)::BIGINT AS due, coalesce(due.on_time, 0)::BIGINT AS on_time,
        coalesce(nt.no_target, 0)::BIGINT AS no_target, st.target_percent,
        CASE WHEN coalesce(due.due, 0) = 0 THEN 'not_applicable'
