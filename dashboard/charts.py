@@ -82,11 +82,9 @@ VARIATION_PHRASE = {
 }
 
 
-def spc_title(result: SpcResult | None, met: int, judged: int, noun: str, what: str) -> str:
+def spc_title(result: SpcResult, met: int, judged: int, noun: str, what: str) -> str:
     """'Met the standard in 0 of 13 months; performance is consistently short of the target'."""
     record = f"{what} in {met} of {_count(judged, noun)}"
-    if result is None:
-        return record
     phrase = ASSURANCE_PHRASE.get(result.assurance or "", VARIATION_PHRASE[result.variation])
     return f"{record}; {phrase}"
 
@@ -108,19 +106,13 @@ def spc_summary(result: SpcResult, unit: str, target: float | None) -> tuple[str
 
 
 def spc_chart(
-    result: SpcResult | None, part: pl.DataFrame, noun: str, what: str = "Met the standard"
+    result: SpcResult, part: pl.DataFrame, noun: str, what: str = "Met the standard"
 ) -> Chart:
-    """A series against its standard: an XmR chart, or a plain trend when too short for one."""
+    """A series against its standard as an XmR chart, its finding in the title."""
     unit = str(part["unit"][0])
     target = part["target"].drop_nulls()
     goal = float(target[-1]) if target.len() else None
     met = part.filter(pl.col("status") == "met").height
     judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
     title = spc_title(result, met, judged, noun, what)
-    if result is None:
-        summary = (
-            "There are too few figures for process limits; the chart shows each figure "
-            "against the target (dotted).",
-        )
-        return Chart(title, summary, figures.trend_figure(part, unit))
     return Chart(title, spc_summary(result, unit, goal), figures.spc_figure(result, unit, goal))

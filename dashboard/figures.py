@@ -187,15 +187,3 @@ def spc_figure(result: SpcResult, unit: str, target: float | None) -> go.Figure:
                 marker={"symbol": symbol, "size": size, "color": colour,
                         "line": {"width": 1, "color": INK}}))  # fmt: skip
     return _time_series(figure, unit)
-
-
-def trend_figure(frame: pl.DataFrame, unit: str) -> go.Figure:
-    """Values against the target, for a series too short for process limits."""
-    scale = SCALE.get(unit, 1.0)
-    xs = list(frame["period_start"])
-    figure = go.Figure(_values(xs, [None if v is None else v * scale for v in frame["value"]]))
-    targets = frame["target"].drop_nulls()
-    if targets.len():
-        target = float(targets[-1]) * scale
-        figure.add_trace(_line([xs[0], xs[-1]], [target, target], "Target", "dot", BLUE))
-    return _time_series(figure, unit)

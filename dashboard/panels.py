@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -99,12 +101,19 @@ def spc_table(result: SpcResult, unit: str, caption: str) -> html.Details:
 MONTH_MARK = {**STATUS_MARK, "no_data": "?"}
 
 
-def months_strip(part: pl.DataFrame, label: str, fmt: str = "%b %y") -> html.Ol:
+def month_label(period: dt.date) -> str:
+    """'Jun 24': short enough for a cell."""
+    return f"{period:%b %y}"
+
+
+def months_strip(
+    part: pl.DataFrame, label: str, label_of: Callable[[dt.date], str] = month_label
+) -> html.Ol:
     """A row of period cells, each with its verdict as a mark and in words, oldest first."""
     cells = [
         html.Li(
             [
-                html.Span(r["period_start"].strftime(fmt), className="day-num"),
+                html.Span(label_of(r["period_start"]), className="day-num"),
                 html.Span(MONTH_MARK[r["status"]], className="day-mark", **aria(hidden="true")),
                 html.Span(f" {MONTH_STATUS[r['status']]}", className="visually-hidden"),
             ],
@@ -162,9 +171,20 @@ def spc_panel(
 ) -> html.Div | html.P:
     """A series as an SPC chart with its verdicts in words and its figures as a table."""
     ordered = part.sort("period_start")
-    if ordered["value"].drop_nulls().is_empty():
-        return html.P("There are no figures to chart yet.", className="hint")
     result = queries.standard_spc(ordered)
+    if result is None:  # fewer than two figures: a line needs two points
+        return html.P(too_few_to_chart(ordered), className="hint")
     chart = charts.spc_chart(result, ordered, noun, what)
-    table = spc_table(result, str(part["unit"][0]), caption) if result else None
-    return chart_panel(chart, table, level)
+    return chart_panel(chart, spc_table(result, str(part["unit"][0]), caption), level)
+
+
+def too_few_to_chart(part: pl.DataFrame) -> str:
+    """Why there is no chart: no figures yet, or only one."""
+    figures = part.filter(pl.col("value").is_not_null())
+    if figures.is_empty():
+        return "There are no figures to chart yet."
+    row = figures.row(0, named=True)
+    return (
+        f"There is only one figure so far ({value_text(row['value'], str(row['unit']))}), "
+        "so there is no trend to chart."
+    )

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from dashboard import charts, figures
+from dashboard import charts, figures, panels
 from metrics import queries, series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
@@ -161,6 +161,7 @@ def test_spc_figure_draws_the_limits_spc_computed() -> None:
 def test_spc_chart_title_and_summary() -> None:
     part = monthly(SHIFT, 0.95)
     result = queries.standard_spc(part)
+    assert result is not None
     chart = charts.spc_chart(result, part, "month")
     assert chart.title == (
         "Met the standard in 0 of 14 months; performance is consistently short of the target"
@@ -170,7 +171,9 @@ def test_spc_chart_title_and_summary() -> None:
     )
     assert "Mean 55.7% (solid line); process limits 27.1% to 84.4% (dashed)" in chart.summary[2]
     met_all = monthly([0.97, 0.99, 0.98], 0.95)
-    short = charts.spc_chart(queries.standard_spc(met_all), met_all, "month")
+    met_result = queries.standard_spc(met_all)
+    assert met_result is not None
+    short = charts.spc_chart(met_result, met_all, "month")
     assert short.title.startswith("Met the standard in 3 of 3 months")
 
 
@@ -182,11 +185,14 @@ def test_seconds_are_drawn_in_minutes() -> None:
     assert trace(figure, "Target")["y"] == pytest.approx([7.0, 7.0])
 
 
-def test_a_series_too_short_for_limits_is_a_plain_trend() -> None:
-    part = monthly([0.5], 0.95)
-    chart = charts.spc_chart(None, part, "month")
-    assert chart.title == "Met the standard in 0 of 1 month"
-    assert [t["name"] for t in chart.figure.to_plotly_json()["data"]] == ["Value", "Target"]
+def test_a_series_too_short_for_limits_is_said_in_words() -> None:
+    one = monthly([0.5], 0.95)
+    assert queries.standard_spc(one) is None
+    assert panels.too_few_to_chart(one) == (
+        "There is only one figure so far (50.0%), so there is no trend to chart."
+    )
+    none = one.with_columns(pl.lit(None, dtype=pl.Float64).alias("value"))
+    assert panels.too_few_to_chart(none) == "There are no figures to chart yet."
 
 
 def test_palette_has_three_to_one_contrast_on_white_and_config_is_quiet() -> None:

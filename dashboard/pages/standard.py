@@ -6,6 +6,7 @@ daily standard, the standard id as a slug for any other.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import dash
@@ -76,6 +77,11 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
     )
 
 
+def fiscal_year_label(start: dt.date) -> str:
+    """'2023-24'."""
+    return f"{start.year}-{(start.year + 1) % 100:02d}"
+
+
 def periodic_body(periods: pl.DataFrame) -> list[Any]:
     """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
     grain = str(periods["grain"][0])
@@ -84,12 +90,12 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     sentence = months_met_sentence(periods)
     if grain == "fiscal_year":
         sentence = sentence.replace(" months", " fiscal years")
-    fmt = "%Y" if grain == "fiscal_year" else "%b %y"
+    label_of = fiscal_year_label if grain == "fiscal_year" else panels.month_label
     return [
         html.P(sentence, className="headline"),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
-        panels.months_strip(periods, f"Each {noun}'s verdict", fmt),
+        panels.months_strip(periods, f"Each {noun}'s verdict", label_of),
         spc_panel(periods, "Process limits each " + noun, level=2, noun=noun),
         components.months_table(periods),
     ]
