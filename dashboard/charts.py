@@ -48,8 +48,9 @@ def funnel_chart(
     """The league table as a funnel plot, with what it shows in words."""
     unreliable = league.filter(pl.col("reliability").is_not_null()).height
     summary = [
-        f"Each point is an organisation: across, the {periods.lower()} judged; up, the share "
-        "met. Fewer periods judged leave more room for chance, so the limits narrow to the right.",
+        f"Each point is an organisation, labelled with its rank in the table: across, the "
+        f"{periods.lower()} judged; up, the share met. Fewer periods judged leave more room "
+        "for chance, so the limits narrow to the right.",
         "Points outside the solid 99.8% lines are above (triangle up) or below (triangle down) "
         "the expected range; circles are within it. The dashed lines are the 95% limits.",
     ]

@@ -22,11 +22,12 @@ CONFIG: Graph.Config = {
     "scrollZoom": False,
 }
 SCALE = {"share": 100.0, "seconds": 1 / 60}
+LABELLED = 40  # more rank labels than this crowd each other; hover and the table name them all
 AXIS_TITLE = {"share": "Share (%)", "seconds": "Minutes"}
 
 
 def _layout(figure: go.Figure, x_title: str, y_title: str) -> go.Figure:
-    """The calm house style: white ground, system font, legend below, no zoom to get lost in."""
+    """The calm house style: white ground, system font, legend above, no zoom to get lost in."""
     figure.update_layout(
         template="none",
         font={
@@ -35,7 +36,8 @@ def _layout(figure: go.Figure, x_title: str, y_title: str) -> go.Figure:
             "color": INK,
         },
         margin={"l": 56, "r": 12, "t": 12, "b": 8},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        # Above the plot: below it, plotly sets the legend over the x-axis title.
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hovermode="closest",
         dragmode=False,
         plot_bgcolor="#ffffff",
@@ -77,8 +79,9 @@ BAND_MARKERS = {
 }
 
 
-def _short(name: str, limit: int = 22) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def _rank_label(rank: int | None) -> str:
+    """A point's label: its rank in the table beside it ('u' when unranked, [u])."""
+    return "u" if rank is None else str(rank)
 
 
 def _label_side(x: float, middle: float) -> str:
@@ -105,7 +108,7 @@ def _funnel_points(league: pl.DataFrame, labelled: bool) -> list[go.Scatter]:
                 y=[s * 100 for s in rows["share_met"]],
                 mode="markers+text" if labelled else "markers",
                 name=name,
-                text=[_short(n) for n in names] if labelled else None,
+                text=[_rank_label(r) for r in rows["rank"]] if labelled else None,
                 textposition=[_label_side(x, middle) for x in xs],
                 cliponaxis=False,
                 textfont={"size": 12},
@@ -135,7 +138,7 @@ def funnel_figure(league: pl.DataFrame, curve: pl.DataFrame, periods: str) -> go
         target = float(curve["target"][0]) * 100
         name = f"All organisations ({target:.0f}%)"
         figure.add_trace(_line([ns[0], ns[-1]], [target, target], name, "dot", BLUE, 2))
-    figure.add_traces(_funnel_points(league, labelled=league.height <= 12))
+    figure.add_traces(_funnel_points(league, labelled=league.height <= LABELLED))
     _layout(figure, f"{periods} judged", "Share met (%)")
     figure.update_yaxes(range=[-3, 108], ticksuffix="%")
     return figure

@@ -17,7 +17,7 @@ from dashboard import charts, figures, panels
 from metrics import queries, series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
-from metrics.stats import funnel_limit
+from metrics.stats import funnel_limit, rank_with_ties
 from tests.test_accessibility import contrast
 
 
@@ -32,7 +32,9 @@ def league(rows: list[tuple[str, int, int, str | None, str | None]]) -> pl.DataF
         schema=["organisation", "periods_met", "periods_judged", "band", "reliability"],
         orient="row",
     )
-    return frame.with_columns((pl.col("periods_met") / pl.col("periods_judged")).alias("share_met"))
+    share = (pl.col("periods_met") / pl.col("periods_judged")).alias("share_met")
+    ranks = rank_with_ties([None if r else m / j for _, m, j, _, r in rows])
+    return frame.with_columns(share, pl.Series("rank", ranks, dtype=pl.Int64))
 
 
 def trace(figure: object, name: str) -> dict[str, object]:
@@ -105,7 +107,11 @@ def test_funnel_figure_draws_the_curve_and_marks_bands_by_shape() -> None:
         "Too few judged [u]": "circle-open",
     }
     assert list(trace(figure, "Below expected")["y"]) == [5.0]  # type: ignore[call-overload]
-    assert list(trace(figure, "Above expected")["text"]) == ["High"]  # type: ignore[call-overload]  # labelled: few points
+    # Labelled with their ranks in the table; an unranked [u] row with "u".
+    assert list(trace(figure, "Above expected")["text"]) == ["1"]  # type: ignore[call-overload]
+    assert list(trace(figure, "Below expected")["text"]) == ["3"]  # type: ignore[call-overload]
+    assert list(trace(figure, "Too few judged [u]")["text"]) == ["u"]  # type: ignore[call-overload]
+    assert trace(figure, "Above expected")["hovertext"][0] == "High"  # type: ignore[index]  # labelled: few points
 
 
 def test_funnel_titles_state_the_finding() -> None:
