@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.components import _figure as value_text
-from metrics.series import SeriesRecord, previous_period
+from metrics.standard_series import SeriesRecord, previous_period
 from metrics.wording import league_window, month_name
 
 NOUNS = {"day": "day", "month": "month", "fiscal_year": "fiscal year"}

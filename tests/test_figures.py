@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from dashboard import charts, figures, panels
-from metrics import queries, series
+from metrics import queries, standard_series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
 from metrics.stats import funnel_limit, rank_with_ties
@@ -211,7 +211,7 @@ def test_palette_has_three_to_one_contrast_on_white_and_config_is_quiet() -> Non
 
 def test_pooled_months_match_the_days_met_record(bundled_con: duckdb.DuckDBPyConnection) -> None:
     """Street Light Outages, July 2015: 567 due, 398 on time (the department page's figures)."""
-    pooled = series.pooled_months("boston-public-works-department", "street-light-outages",
+    pooled = standard_series.pooled_months("boston-public-works-department", "street-light-outages",
                                   bundled_con)  # fmt: skip
     july = pooled.filter(pl.col("period_start") == dt.date(2015, 7, 1)).row(0, named=True)
     assert (july["denominator"], july["numerator"]) == (567, 398)
@@ -224,7 +224,7 @@ def test_series_record_changes_by_hand() -> None:
     part = monthly([0.5] * 12 + [0.6, 0.55], 0.95).with_columns(
         pl.Series("period_start", months(14))
     )
-    record = series.series_record(part, "month")
+    record = standard_series.series_record(part, "month")
     # Latest February 2025 = 0.55; January 2025 = 0.6; February 2024 = 0.5.
     assert record.latest == dt.date(2025, 2, 1)
     assert record.change_previous == pytest.approx(-0.05)
@@ -233,7 +233,7 @@ def test_series_record_changes_by_hand() -> None:
 
 
 def test_series_keys_and_search(bundled_con: duckdb.DuckDBPyConnection) -> None:
-    boston = series.standard_series("boston-public-works-department", bundled_con)
+    boston = standard_series.series_list("boston-public-works-department", bundled_con)
     assert "street-light-outages" in boston["series"].to_list()
     canada = queries.search("passport", con=bundled_con).filter(pl.col("kind") == "service")
     assert canada.height and all(k.startswith("gc-") for k in canada["series"])

@@ -13,7 +13,7 @@ from dashboard import components, panels
 from dashboard.panels import spc_panel
 from dashboard.params import choose_month
 from dashboard.standard_text import months_met_sentence
-from metrics import queries, series
+from metrics import queries, standard_series
 from metrics.wording import month_name, summary_sentences
 
 
@@ -55,7 +55,7 @@ def service_section(
 def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.P:
     """The service's pooled share on time, month by month, against the standard (with SPC)."""
     return spc_panel(
-        series.pooled_months(slug, service_slug),
+        standard_series.pooled_months(slug, service_slug),
         f"{service}: pooled share on time each month",
         what="The pooled share on time met the standard",
     )
@@ -108,7 +108,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
 
 def monthly_layout(frame: pl.DataFrame, org: dict[str, str], slug: str) -> html.Div:
     """An organisation whose standards are judged monthly: each standard's months."""
-    keys = dict(series.standard_series(slug).select("standard_id", "series").iter_rows())
+    keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
     sections = [
         html.Section(
             [

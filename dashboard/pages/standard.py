@@ -16,7 +16,7 @@ from dash import html
 from dashboard import components, panels
 from dashboard.panels import spc_panel
 from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
-from metrics import queries, series
+from metrics import queries, standard_series
 
 
 def _find(slug: str | None, standard: str | None) -> tuple[dict[str, str], dict[str, Any]] | None:
@@ -24,7 +24,7 @@ def _find(slug: str | None, standard: str | None) -> tuple[dict[str, str], dict[
     org = queries.organisation(slug) if slug else None
     if org is None or not standard:
         return None
-    found = series.standard_series(slug or "").filter(pl.col("series") == standard)
+    found = standard_series.series_list(slug or "").filter(pl.col("series") == standard)
     return (org, found.row(0, named=True)) if found.height else None
 
 
@@ -65,7 +65,7 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
     if found is None:
         return not_found(slug)
     org, row = found
-    periods = series.series_periods(slug or "", standard or "")
+    periods = standard_series.series_periods(slug or "", standard or "")
     body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)
     return html.Div(
         [
@@ -86,7 +86,7 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
     grain = str(periods["grain"][0])
     noun = "fiscal year" if grain == "fiscal_year" else "month"
-    record = series.series_record(periods, grain)
+    record = standard_series.series_record(periods, grain)
     sentence = months_met_sentence(periods)
     if grain == "fiscal_year":
         sentence = sentence.replace(" months", " fiscal years")
@@ -103,9 +103,9 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
 
 def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
     """A daily standard: days met over all its days, and month by month, pooled and charted."""
-    pooled = series.pooled_months(slug, str(row["series"]))
-    days_record = series.series_record(days, "day")
-    months_record = series.series_record(pooled, "month")
+    pooled = standard_series.pooled_months(slug, str(row["series"]))
+    days_record = standard_series.series_record(days, "day")
+    months_record = standard_series.series_record(pooled, "month")
     first, last = days["period_start"][0], days["period_start"][-1]
     return [
         html.P(

@@ -16,7 +16,7 @@ from metrics import records
 from metrics.queries import SERIES_KEY, _frame
 
 
-def standard_series(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+def series_list(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Each standard series of an organisation, by service. Columns: series (URL key),
     service, standard_id, standard (latest wording), grain, unit, comparator, periods."""
     return _frame(
