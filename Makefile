@@ -64,3 +64,13 @@ bench-ingest: setup
 .PHONY: bench-export
 bench-export: setup
 	$(PY) benchmarks/bench_export.py
+
+## Benchmark: a full recompute of every measure over 5,000,000 cases against one days-met query.
+.PHONY: bench-metrics
+bench-metrics: setup
+	$(PY) benchmarks/bench_metrics.py
+
+## Load the site: gunicorn (2 workers) on loopback, concurrency 4 and 16, p50/p95/p99 (~30 s).
+.PHONY: bench-site
+bench-site: warehouse
+	$(PY) benchmarks/bench_site.py

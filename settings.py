@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         description="Fewest judged periods for an organisation to be banded and ranked; "
         "below it the organisation is marked low reliability [u].",
     )
+    fetch_mirror: str | None = Field(
+        None,
+        description="Base URL of a mirror laid out like the data folder; `python -m ingest "
+        "fetch` downloads from it instead of each publisher's URL.",
+    )
     today: dt.date | None = Field(
         None, description="Override for 'today' (the one clock); unset means the system date."
     )

@@ -8,7 +8,10 @@ import dash
 from dash import Dash, html
 
 from dashboard import downloads, security
+from dashboard.compression import compressing_server
 from dashboard.footer import footer
+from dashboard.guard import guard_pages
+from dashboard.titles import name_the_view
 
 HERE = Path(__file__).resolve().parent
 SITE_NAME = "Service Standards Tracker"
@@ -63,6 +66,8 @@ INDEX = """<!DOCTYPE html>
 
 app = Dash(
     __name__,
+    server=compressing_server(__name__),  # type: ignore[arg-type]  # documented; mistyped
+    compress=True,
     use_pages=True,
     pages_folder=str(HERE / "pages"),
     assets_folder=str(HERE.parent / "assets"),
@@ -72,6 +77,8 @@ app = Dash(
     index_string=INDEX,
 )
 app.layout = shell
+guard_pages(dash.page_registry)
+dash.hooks.index()(name_the_view)
 server = app.server
 downloads.register(server)
 security.register(app)

@@ -63,13 +63,14 @@ def view_form(
     )
 
 
-def area_nav(options: list[tuple[str, str]], chosen: str) -> html.Nav:
-    """Links to each area's latest league table; the current one is marked for all users."""
+def area_nav(options: list[tuple[str, str]], chosen: str, base: str = "/") -> html.Nav:
+    """Links to each area's view at `base` (the league table by default); the current one
+    is marked for all users."""
     items = [
         html.Li(
-            html.A(name, href=f"/?jurisdiction={slug}", **aria(current="page"))
+            html.A(name, href=f"{base}?jurisdiction={slug}", **aria(current="page"))
             if slug == chosen
-            else html.A(name, href=f"/?jurisdiction={slug}")
+            else html.A(name, href=f"{base}?jurisdiction={slug}")
         )
         for slug, name in options
     ]
@@ -280,3 +281,8 @@ def months_table(part: pl.DataFrame) -> html.Div:
         role="region",
         **aria(label=caption),
     )
+
+
+def table_region(table: html.Table, label: str) -> html.Div:
+    """A table in a labelled region that takes keyboard focus, so it can scroll sideways."""
+    return html.Div(table, className="table-wrap", tabIndex=0, role="region", **aria(label=label))

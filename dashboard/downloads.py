@@ -1,104 +1,125 @@
-"""`/download/...`: every view's data as a file, from the same metrics functions as the page."""
+"""`/download/<dataset>.<csv|json|parquet>`: every view's data, from the page's own query.
+
+Plain Flask routes on the Dash server, so large files stream in batches (`dcc.Download` would
+hold a whole file in memory). A bad query string gets a 400 in plain text naming what is
+allowed; every file carries its row count, warehouse version and publish time, and is cached
+by the version.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from urllib.parse import urlencode
 
+import duckdb
 import flask
 
-from dashboard import export
-from dashboard.params import month_param, month_text
-from metrics import queries
-from metrics.reader import reader
+from dashboard import datapackage, export, formats, openapi
+from dashboard.dataset_args import BadArgs, View, parse
+from dashboard.links import FORMATS
+from metrics import dataset_sql, queries
+from metrics.datasets import DATASETS, Dataset, Rows
+from metrics.reader import WarehouseMissing, reader
 
-LEAGUE_COLUMNS = (
-    "rank",
-    "organisation",
-    "grain",
-    "periods_met",
-    "periods_judged",
-    "periods_no_data",
-    "share_met",
-    "share_lower",
-    "share_upper",
-    "band",
-    "reliability",
-)
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-Row-Count, X-Warehouse-Version, ETag, Link",
+}
 
 
-def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula; numbers pass untouched."""
-    if isinstance(value, str) and value.startswith(export.FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+def plain(message: str, status: int) -> flask.Response:
+    """A plain-text answer (a 400 says what is allowed; a 503 that there is no data yet)."""
+    return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """RFC 4180 CSV with a UTF-8 byte-order mark, so Excel reads accents correctly."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
-    return out.getvalue()
+def published_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """When ingest published the warehouse (UTC), for Last-Modified."""
+    rows = con.sql(dataset_sql.PUBLISHED_AT).fetchall()
+    if not rows:
+        return None
+    stamp = dt.datetime.fromisoformat(str(rows[0][0]))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
-def bad_request(message: str) -> flask.Response:
-    return flask.Response(message + "\n", status=400, mimetype="text/plain")
-
-
-def league_csv() -> flask.Response:
-    """The league table for `?jurisdiction=SLUG&month=YYYY-MM` (defaults: first, latest)."""
-    unknown = sorted(set(flask.request.args) - {"jurisdiction", "month"})
-    if unknown:
-        return bad_request(
-            f"Unknown parameter(s): {', '.join(unknown)}. Allowed: jurisdiction, month."
-        )
-    areas = queries.jurisdictions()
-    slugs = list(areas["slug"])
-    slug = flask.request.args.get("jurisdiction", slugs[0] if slugs else "")
-    if slug not in slugs:
-        return bad_request(f"jurisdiction must be one of: {', '.join(slugs)}.")
-    jurisdiction = str(areas["jurisdiction"][slugs.index(slug)])
-    months = queries.months(jurisdiction)
-    allowed = ", ".join(month_text(m) for m in months)
-    text = flask.request.args.get("month")
-    month = month_param(text) if text is not None else (months[-1] if months else None)
-    if month not in months or month is None:
-        return bad_request(f"month must be one of: {allowed}.")
-    frame = queries.league_table(jurisdiction, month).select(LEAGUE_COLUMNS)
-    body = csv_text(LEAGUE_COLUMNS, frame.iter_rows())
-    response = flask.Response(body, mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{slug}-league-{month_text(month)}.csv"'
-    )
-    response.headers["X-Row-Count"] = str(frame.height)
+def _stamp(response: flask.Response, con: duckdb.DuckDBPyConnection) -> flask.Response:
+    response.last_modified = published_at(con)
+    response.headers.update(CORS)
     return response
 
 
-def records_csv() -> flask.Response:
-    """Every judged standard-period, streamed: `?jurisdiction=SLUG` (default: all)."""
-    unknown = sorted(set(flask.request.args) - {"jurisdiction"})
-    if unknown:
-        return bad_request(f"Unknown parameter(s): {', '.join(unknown)}. Allowed: jurisdiction.")
-    areas = queries.jurisdictions()
-    slugs = list(areas["slug"])
-    slug = flask.request.args.get("jurisdiction")
-    if slug is not None and slug not in slugs:
-        return bad_request(f"jurisdiction must be one of: {', '.join(slugs)}.")
-    name = str(areas["jurisdiction"][slugs.index(slug)]) if slug else None
-    sql, params = queries.records_query(name)
-    con = reader().connection()
-    count = export.row_count(con, sql, params)
-    chunks = export.csv_stream(con, sql, params, status_columns={"value": "value_status"})
-    filename = f"{slug or 'all'}-records.csv"
-    return export.csv_response(chunks, filename, count, queries.warehouse_version(con))
+def download(dataset: str, fmt: str) -> flask.Response:
+    """One dataset in one format, for the view in the query string."""
+    spec = DATASETS.get(dataset)
+    if spec is None or fmt not in FORMATS:
+        return plain(
+            f"No such download. Datasets: {', '.join(DATASETS)}; formats: {', '.join(FORMATS)}"
+            " (as /download/<dataset>.<format>).",
+            404,
+        )
+    try:
+        con = reader().connection()
+    except WarehouseMissing:
+        return plain("No figures have been published yet.", 503)
+    try:
+        view = parse(spec, flask.request.args, fmt, con)
+    except BadArgs as err:
+        return _stamp(plain(str(err), 400), con)
+    rows = spec.read(view.filters, con)
+    count = formats.row_count(rows, con)
+    version = queries.warehouse_version(con)
+    if fmt == "json":
+        return _stamp(json_page(spec, view, rows, count, con, version), con)
+    write = formats.csv_writer if fmt == "csv" else formats.parquet_writer
+    chunks = formats.written(rows, con, write)
+    filename = "-".join(view.name_parts) + "." + fmt
+    response = export.stream_response(chunks, CONTENT_TYPES[fmt], filename, count, version)
+    return _stamp(response, con)
+
+
+def _page_url(number: int) -> str:
+    args = [(k, v) for k, v in flask.request.args.items(multi=True) if k != "page"]
+    return flask.request.path + "?" + urlencode([*args, ("page", str(number))])
+
+
+def json_page(
+    spec: Dataset,
+    view: View,
+    rows: Rows,
+    count: int,
+    con: duckdb.DuckDBPyConnection,
+    version: str,
+) -> flask.Response:
+    """One page of the view's rows as JSON (at most MAX_PER_PAGE), with next and previous."""
+    pages = max(1, -(-count // view.per_page))
+    if view.page > pages:
+        return plain(f"page must be from 1 to {pages} ({count} rows, {view.per_page} a page).", 400)
+    offset = (view.page - 1) * view.per_page
+    following = _page_url(view.page + 1) if view.page < pages else None
+    document = {
+        "dataset": spec.name,
+        "fields": [f.name for f in spec.fields],
+        "row_count": count,
+        "page": view.page,
+        "per_page": view.per_page,
+        "pages": pages,
+        "next": following,
+        "previous": _page_url(view.page - 1) if view.page > 1 else None,
+        "rows": formats.page_rows(rows, con, offset, view.per_page),
+    }  # fmt: skip
+    body = iter([formats.json_bytes(document)])
+    response = export.stream_response(body, CONTENT_TYPES["json"], None, count, version)
+    if following:
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
 def register(server: flask.Flask) -> None:
-    """Add the download routes to the Flask server under Dash."""
-    server.add_url_rule("/download/league.csv", "league_csv", league_csv)
-    server.add_url_rule("/download/records.csv", "records_csv", records_csv)
+    """Add the download and API routes to the Flask server under Dash."""
+    server.add_url_rule("/download/datapackage.json", "datapackage", datapackage.route)
+    server.add_url_rule("/api/openapi.json", "openapi", openapi.route)
+    server.add_url_rule("/download/<dataset>.<fmt>", "download", download)

@@ -75,17 +75,21 @@ def _chunks(
     try:
         reader = cursor.sql(sql, params=params).to_arrow_reader(batch_rows)
         try:
-            yield BOM + _header(reader.schema.names)
-            step = min(batch_rows, CHUNK_ROWS)
-            for batch in reader:
-                # DuckDB's batch size is approximate; writing each batch in slices keeps
-                # chunks to batch_rows rows and the CSV bytes in flight small.
-                for start in range(0, batch.num_rows, step):
-                    yield _csv_bytes(csv_cells(batch.slice(start, step)), WRITE_OPTIONS)
+            yield from csv_batches(reader, min(batch_rows, CHUNK_ROWS))
         finally:
             reader.close()
     finally:
         cursor.close()
+
+
+def csv_batches(reader: pa.RecordBatchReader, step: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """BOM and header, then the reader's rows as CSV in chunks of at most `step` rows."""
+    yield BOM + _header(reader.schema.names)
+    for batch in reader:
+        # DuckDB's batch size is approximate; writing each batch in slices keeps
+        # chunks to `step` rows and the CSV bytes in flight small.
+        for start in range(0, batch.num_rows, step):
+            yield _csv_bytes(csv_cells(batch.slice(start, step)), WRITE_OPTIONS)
 
 
 def _header(names: list[str]) -> bytes:
@@ -147,6 +151,21 @@ def csv_response(
     chunks: Iterator[bytes], filename: str, row_count: int, version: str, *, max_age: int = 300
 ) -> flask.Response:
     """Stream `chunks` as a CSV attachment; a matching If-None-Match gets 304 and no body."""
+    return stream_response(
+        chunks, "text/csv; charset=utf-8", filename, row_count, version, max_age=max_age
+    )
+
+
+def stream_response(
+    chunks: Iterator[bytes],
+    content_type: str,
+    filename: str | None,
+    row_count: int,
+    version: str,
+    *,
+    max_age: int = 300,
+) -> flask.Response:
+    """Stream `chunks` (an attachment when `filename` is given), cached by warehouse version."""
     etag = _etag(version)
     if flask.request.if_none_match.contains_weak(etag):
         close = getattr(chunks, "close", None)
@@ -155,8 +174,10 @@ def csv_response(
         response = flask.Response(status=304)
     else:
         response = flask.Response(chunks, direct_passthrough=True)
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
-        response.headers.set("Content-Disposition", "attachment", **_filename_options(filename))
+        response.headers["Content-Type"] = content_type
+        if filename is not None:
+            options = _filename_options(filename)
+            response.headers.set("Content-Disposition", "attachment", **options)
     # Weak: the same version and arguments give the same rows, not necessarily the same bytes.
     response.set_etag(etag, weak=True)
     response.headers["X-Row-Count"] = str(row_count)

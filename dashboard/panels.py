@@ -164,6 +164,7 @@ def days_met_months_table(pooled: pl.DataFrame, caption: str) -> html.Div:
 
 def spc_panel(
     part: pl.DataFrame,
+    result: SpcResult | None,
     caption: str,
     level: int = 3,
     noun: str = "month",
@@ -171,11 +172,15 @@ def spc_panel(
 ) -> html.Div | html.P:
     """A series as an SPC chart with its verdicts in words and its figures as a table."""
     ordered = part.sort("period_start")
-    result = queries.standard_spc(ordered)
-    if result is None:  # fewer than two figures: a line needs two points
+    if result is None:
         return html.P(too_few_to_chart(ordered), className="hint")
     chart = charts.spc_chart(result, ordered, noun, what)
     return chart_panel(chart, spc_table(result, str(part["unit"][0]), caption), level)
+
+
+def monthly_spc_panel(part: pl.DataFrame, caption: str, level: int = 3) -> html.Div | html.P:
+    """A monthly standard's series (rows of `judgements`), charted with the SPC ingest stored."""
+    return spc_panel(part, queries.standard_spc(part), caption, level)
 
 
 def too_few_to_chart(part: pl.DataFrame) -> str:
@@ -183,6 +188,8 @@ def too_few_to_chart(part: pl.DataFrame) -> str:
     figures = part.filter(pl.col("value").is_not_null())
     if figures.is_empty():
         return "There are no figures to chart yet."
+    if figures.height > 1:
+        return "Process limits are charted for monthly standards; this one is judged yearly."
     row = figures.row(0, named=True)
     return (
         f"There is only one figure so far ({value_text(row['value'], str(row['unit']))}), "

@@ -28,20 +28,36 @@ def _print_summary(summary: RunSummary) -> None:
     print(f"{state} (version {summary.warehouse_version})")
 
 
+STATUS = """
+SELECT source_id, count(*) FILTER (WHERE status = 'loaded'),
+       sum(rows_read) FILTER (WHERE status = 'loaded'),
+       sum(rows_loaded) FILTER (WHERE status = 'loaded'),
+       sum(rows_rejected) FILTER (WHERE status = 'loaded'),
+       count(*) FILTER (WHERE status = 'rejected'),
+       max(finished_at) FILTER (WHERE status = 'loaded')
+FROM loads GROUP BY 1 ORDER BY 1
+"""
+REJECTED_FILES = """
+SELECT source_id, finished_at, reason FROM loads WHERE status = 'rejected'
+ORDER BY source_id, finished_at, file_name
+"""
+
+
 def _status() -> int:
     path = get_settings().warehouse_path
     if not path.exists():
         print(f"no warehouse at {path}; run `python -m ingest run`", file=sys.stderr)
         return 1
     con = duckdb.connect(str(path), read_only=True)
-    rows = con.execute(
-        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected), "
-        "max(finished_at) FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
-    ).fetchall()
+    rows, rejected = con.execute(STATUS).fetchall(), con.execute(REJECTED_FILES).fetchall()
     con.close()
-    print("source\tfiles\tread\tloaded\trejected\tlast received (UTC)")
+    print("source\tfiles\tread\tloaded\trejected\tfiles rejected\tlast received (UTC)")
     for row in rows:
-        print("\t".join(str(v) for v in row))
+        print("\t".join("" if v is None else str(v) for v in row))
+    if rejected:
+        print("\nfiles rejected whole (nothing of them loaded):")
+    for source_id, at, reason in rejected:
+        print(f"{source_id}: {at}: {reason}")
     return 0
 
 
@@ -62,19 +78,26 @@ class Progress:
         self._bar.update(1)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser(mirror: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    run_p = sub.add_parser("run", help="load new or revised files and publish the warehouse")
-    run_p.add_argument("source", nargs="?", help="load only this catalog source id")
-    run_p.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
-    run_p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    loading = argparse.ArgumentParser(add_help=False)
+    loading.add_argument("source", nargs="?", help="only this catalog source id")
+    loading.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
+    loading.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    help_run = "load new or revised files and publish the warehouse"
+    sub.add_parser("run", parents=[loading], help=help_run)
     sub.add_parser("status", help="rows read, loaded and rejected per source")
-    fetch_p = sub.add_parser("fetch", help="download sources that declare URLs, then load them")
-    fetch_p.add_argument("source", nargs="?", help="fetch only this catalog source id")
+    help_fetch = "download sources that declare URLs, then load them"
+    fetch_p = sub.add_parser("fetch", parents=[loading], help=help_fetch)
+    fetch_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
     sub.add_parser("ensure", help="build the warehouse if it is missing or from older code")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
+    args = _parser(settings.fetch_mirror).parse_args(argv)
     if args.command == "status":
         return _status()
     if args.command == "ensure" and compatible(settings.warehouse_path):
@@ -89,12 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         known = ", ".join(s.id for s in sources)
         print(f"unknown source {only!r}; the catalog has: {known}", file=sys.stderr)
         return 2
+    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
     if args.command == "fetch":
         for source in sources:
             if only is None or source.id == only:
-                for got in fetch(source, settings.data_dir):
-                    print(f"{source.id}: {got.url}: {got.status}")
-    quiet = getattr(args, "quiet", False) or getattr(args, "json", False)
+                for got in fetch(source, settings.data_dir, args.mirror):
+                    if not quiet:
+                        print(f"{source.id}: {got.url}: {got.status} (sha256 {got.sha256})")
     with Progress(disable=quiet or not sys.stderr.isatty()) as bar:
         summary = run(sources, settings.data_dir, settings.warehouse_path, only, bar.step)
     if getattr(args, "json", False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -238,6 +239,32 @@ class RowStandardSpec(Strict):
         return own + extra
 
 
+class InventorySpec(Strict):
+    """A companion file listing the source's services: each one's name and volumes, by period.
+
+    It has the source's own period and organisation columns. Each row of the source takes
+    the name of the inventory's service with the same period and service id.
+    """
+
+    pattern: str = Field(description="Glob under the data folder, in the source's format.")
+    service_id_column: str = Field(description="Service id: a column of both files.")
+    service_name_column: str
+    volumes: dict[str, str] = Field(
+        default_factory=dict, description="Volume id = column of whole numbers, e.g. applications."
+    )
+    markers: dict[str, Literal["[x]", "[z]", "[p]", "[r]"]] = Field(
+        default_factory=dict, description="Text standing for a status, not a number: NA = '[z]'."
+    )
+
+    @field_validator("volumes")
+    @classmethod
+    def _volume_ids(cls, volumes: dict[str, str]) -> dict[str, str]:
+        bad = [v for v in volumes if not re.fullmatch(SLUG_ID, v)]
+        if bad:
+            raise ValueError(f"volume ids {bad} must be lower-case words joined by hyphens")
+        return volumes
+
+
 class ObservationSource(SourceBase):
     """An aggregate file: one row per organisation and period, with declared measures."""
 
@@ -246,6 +273,7 @@ class ObservationSource(SourceBase):
     organisation: OrganisationSpec
     measures: list[MeasureSpec] = Field(min_length=1)
     row_standard: RowStandardSpec | None = None
+    inventory: InventorySpec | None = None
 
     @model_validator(mode="after")
     def _standards_name_measures(self) -> ObservationSource:
@@ -261,7 +289,24 @@ class ObservationSource(SourceBase):
         cols = [*self.period.columns, org.code_column, org.name_column]
         if self.row_standard:
             cols += self.row_standard.columns()
+        if self.inventory:
+            cols.append(self.inventory.service_id_column)
         return sorted({*cols, *(c for m in self.measures for c in m.columns())})
+
+    def inventory_columns(self) -> list[str]:
+        """Every column the inventory file's header must have."""
+        inv = self.inventory
+        if inv is None:
+            return []
+        org = self.organisation
+        own = [inv.service_id_column, inv.service_name_column, *inv.volumes.values()]
+        return sorted({*self.period.columns, org.code_column, org.name_column, *own})
+
+    def inventory_files(self, data_dir: Path) -> list[Path]:
+        """The inventory's files, by name."""
+        if self.inventory is None:
+            return []
+        return sorted(p for p in data_dir.glob(self.inventory.pattern) if p.is_file())
 
 
 Source = CaseSource | ObservationSource

@@ -1,20 +1,28 @@
 """Download the files a source declares by URL: conditional GET, so unchanged files stay put.
 
-ETag and Last-Modified of each download are kept in `.fetch-state.json` beside the files;
-ingest then loads only files whose sha256 it has not loaded before.
+ETag, Last-Modified and the sha256 of each stored file are kept in `.fetch-state.json` beside
+the files; ingest then loads only files whose sha256 it has not loaded before. A file is
+stored gzip-compressed (with no timestamp, so the same bytes give the same file) when the
+source's pattern expects `.gz`, as the bundled files are. A mirror laid out like `data/`
+(one folder per pattern, files by their published names, uncompressed) can stand in for
+the publishers: `python -m ingest fetch --mirror URL`, or the setting TRACKER_FETCH_MIRROR.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from typing import IO
+from urllib.parse import quote, unquote, urlsplit
 
 from ingest.catalog import Source
+from ingest.run import sha256_of
 
 STATE = ".fetch-state.json"
 
@@ -23,57 +31,87 @@ STATE = ".fetch-state.json"
 class Fetched:
     url: str
     path: Path
-    status: str  # downloaded | not modified
+    status: str  # downloaded | not modified | unchanged (sent again, same bytes)
+    sha256: str
+
+
+def _published_name(url: str) -> str:
+    name = unquote(PurePosixPath(urlsplit(url).path).name)
+    if not name:
+        raise ValueError(f"cannot name a file after {url!r}")
+    return name
 
 
 def target(source: Source, data_dir: Path, url: str) -> Path:
-    """Where a URL's file goes: the folder of the source's file pattern, by the URL's name."""
+    """Where a URL's file goes: the folder of the source's pattern, by the URL's file name."""
     folder = data_dir / PurePosixPath(source.file.pattern).parent
-    name = PurePosixPath(urlsplit(url).path).name
-    if not name:
-        raise ValueError(f"{source.id}: cannot name a file after {url!r}")
+    name = _published_name(url)
+    if source.file.pattern.endswith(".gz") and not name.endswith(".gz"):
+        name += ".gz"
     return folder / name
 
 
-def fetch_one(url: str, path: Path, state: dict[str, dict[str, str]], timeout: float) -> Fetched:
-    """GET the URL unless the server says it is unchanged since the last download."""
+def mirrored(source: Source, url: str, mirror: str) -> str:
+    """The URL of the same file on a mirror laid out like `data/` (uncompressed)."""
+    folder = PurePosixPath(source.file.pattern).parent
+    return f"{mirror.rstrip('/')}/{quote(str(folder))}/{quote(_published_name(url))}"
+
+
+def _store(response: IO[bytes], part: Path, compress: bool) -> None:
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with open(part, "wb") as raw:
+        if not compress:
+            shutil.copyfileobj(response, raw, 1 << 20)
+            return
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+            shutil.copyfileobj(response, out, 1 << 20)
+
+
+def _conditional(url: str, path: Path, seen: dict[str, str]) -> urllib.request.Request:
     headers = {"User-Agent": "service-standards-tracker"}
-    seen = state.get(url, {})
     if path.exists() and seen.get("etag"):
         headers["If-None-Match"] = seen["etag"]
     if path.exists() and seen.get("last_modified"):
         headers["If-Modified-Since"] = seen["last_modified"]
-    request = urllib.request.Request(url, headers=headers)
+    return urllib.request.Request(url, headers=headers)
+
+
+def fetch_one(
+    url: str, path: Path, state: dict[str, dict[str, str]], timeout: float, compress: bool = False
+) -> Fetched:
+    """GET the URL unless the server says it is unchanged since the last download."""
+    seen = state.get(url, {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(_conditional(url, path, seen), timeout=timeout) as response:
             part = path.with_name(f".{path.name}.part")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(part, "wb") as out:
-                while block := response.read(1 << 20):
-                    out.write(block)
-            os.replace(part, path)
-            state[url] = {
-                k: v
-                for k, v in (
-                    ("etag", response.headers.get("ETag")),
-                    ("last_modified", response.headers.get("Last-Modified")),
-                )
-                if v
-            }
-            return Fetched(url, path, "downloaded")
+            _store(response, part, compress)
+            headers = response.headers
     except urllib.error.HTTPError as err:
         if err.code == 304:
-            return Fetched(url, path, "not modified")
+            return Fetched(url, path, "not modified", seen.get("sha256") or sha256_of(path))
         raise
+    digest = sha256_of(part)
+    unchanged = path.exists() and sha256_of(path) == digest
+    if unchanged:  # keep the file as it was: same bytes, nothing for ingest to reload
+        part.unlink()
+    else:
+        os.replace(part, path)
+    validators = {"etag": headers.get("ETag"), "last_modified": headers.get("Last-Modified")}
+    state[url] = {k: v for k, v in validators.items() if v} | {"sha256": digest}
+    return Fetched(url, path, "unchanged" if unchanged else "downloaded", digest)
 
 
-def fetch(source: Source, data_dir: Path, timeout: float = 60) -> list[Fetched]:
-    """Fetch every URL the source declares, keeping validators for the next conditional GET."""
+def fetch(
+    source: Source, data_dir: Path, mirror: str | None = None, timeout: float = 60
+) -> list[Fetched]:
+    """Fetch every URL the source declares (from the mirror, if given), keeping validators."""
     results: list[Fetched] = []
     for url in source.urls:
         path = target(source, data_dir, url)
         state_path = path.parent / STATE
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
-        results.append(fetch_one(url, path, state, timeout))
+        request_url = mirrored(source, url, mirror) if mirror else url
+        compress = path.name != _published_name(url)
+        results.append(fetch_one(request_url, path, state, timeout, compress))
         state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
     return results

@@ -39,27 +39,24 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         f"{quote(c)} AS t{i}, TRY_CAST(trim({quote(c)}) AS {numeric[c]}) AS n{i}"
         for i, c in enumerate(cols)
     )
-    period_text = "concat_ws(' ', " + ", ".join(f"trim({quote(c)})" for c in per.columns) + ")"
-    params: dict[str, object] = {"totals": [c.upper() for c in org.total_codes]}
-    parsed = f"try_strptime({period_text}, $fmt)::DATE"
-    params["fmt"] = per.format
-    if per.grain == "fiscal_year":  # '2023-2024' starts in $fy_month of its first year
-        params = {"totals": params["totals"], "fy_month": per.fiscal_year_starts}
-        parsed = (
-            f"CASE WHEN regexp_full_match({period_text}, '\\d{{4}}-\\d{{4}}') THEN "
-            f"make_date(left({period_text}, 4)::INTEGER, $fy_month, 1) END"
-        )
-    name = f"trim({quote(org.name_column)})"
-    if org.name_separator:
-        name = f"trim(split_part({name}, $separator, 1))"
-        params["separator"] = org.name_separator
+    period_text = period_text_sql(source)
+    # A total row is named by the catalog's first total code, however the file spells it.
+    totals = [c.upper() for c in org.total_codes]
+    params: dict[str, object] = {"totals": totals, "total_code": next(iter(org.total_codes), "")}
+    parsed = parsed_period_sql(source, period_text, params)
+    service_key = "NULL"
+    if source.inventory:
+        service_key = f"trim({quote(source.inventory.service_id_column)})"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT row_number, trim({quote(org.code_column)}) AS code, {name} AS name,
-               {period_text} AS period_text, {parsed} AS parsed_period,
-               list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total,
+        SELECT row_number,
+               CASE WHEN is_total THEN $total_code ELSE trim({quote(org.code_column)}) END
+                   AS code,
+               {org_name_sql(source, params)} AS name, {period_text} AS period_text,
+               {parsed} AS parsed_period, is_total, {service_key} AS service_key,
                {_row_standard_columns(source)} {casts}
-        FROM raw_file""",  # noqa: S608
+        FROM (SELECT *, list_contains($totals, upper(trim({quote(org.code_column)}))) AS is_total
+              FROM raw_file)""",  # noqa: S608
         params,
     )
     con.execute("DROP TABLE raw_file")
@@ -71,6 +68,34 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource) -> list[st
         FROM staged"""  # noqa: S608
     )
     return cols
+
+
+def period_text_sql(source: ObservationSource) -> str:
+    """SQL for a row's period text: the period columns, trimmed, joined by a space."""
+    return "concat_ws(' ', " + ", ".join(f"trim({quote(c)})" for c in source.period.columns) + ")"
+
+
+def org_name_sql(source: ObservationSource, params: dict[str, object]) -> str:
+    """SQL for a row's organisation name (the English part of a bilingual 'English | Français')."""
+    org = source.organisation
+    name = f"trim({quote(org.name_column)})"
+    if org.name_separator:
+        params["separator"] = org.name_separator
+        return f"trim(split_part({name}, $separator, 1))"
+    return name
+
+
+def parsed_period_sql(source: ObservationSource, text: str, params: dict[str, object]) -> str:
+    """SQL for the period a row's text names; binds the format or fiscal month in `params`."""
+    per = source.period
+    if per.grain == "fiscal_year":  # '2023-2024' starts in $fy_month of its first year
+        params["fy_month"] = per.fiscal_year_starts
+        return (
+            f"CASE WHEN regexp_full_match({text}, '\\d{{4}}-\\d{{4}}') THEN "
+            f"make_date(left({text}, 4)::INTEGER, $fy_month, 1) END"
+        )
+    params["fmt"] = per.format
+    return f"try_strptime({text}, $fmt)::DATE"
 
 
 def _row_standard_columns(source: ObservationSource) -> str:
@@ -165,16 +190,16 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: Measur
     if source.period.grain == "fiscal_year":
         end = "(period + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE"
     row_std = "NULL, NULL, NULL, NULL, NULL"
-    service = "$service"
+    service = "coalesce(inventory_service, $service)"
     if source.row_standard is not None:
         row_std = "rs_id, rs_wording, rs_target, rs_citation, rs_verdict"
-        service = "coalesce(rs_service, $service)"
+        service = "coalesce(inventory_service, rs_service, $service)"
     con.execute(
         f"""INSERT INTO observations
         SELECT $source, $load, row_number, code,
                CASE WHEN is_total THEN coalesce($total_name, name) ELSE name END, {level},
                $measure, {service}, $grain, period, {end}, {num}, {den}, {value},
-               $unit, {marker}, {row_std}
+               $unit, {marker}, {row_std}, service_key
         FROM judged WHERE len(problems) = 0""",  # noqa: S608
         {"source": source.id, "load": load_id, "region": org.region_code_pattern or "^$",
          "total_name": org.total_name, "measure": m.id, "service": m.service,
@@ -189,11 +214,16 @@ def load_file(
     read_raw(con, path, source.file, source.required_columns())
     cols = _stage(con, source)
     key = "code, period" + (", rs_id" if source.row_standard else "")
+    # A service the inventory lists for the period takes the inventory's name for it.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE judged AS
-        SELECT *, {_checks(source, cols)} AS problems
+        SELECT s.*, i.inventory_service, {_checks(source, cols)} AS problems
         FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY row_number)
-              AS dup_rank FROM staged)"""  # noqa: S608
+              AS dup_rank FROM staged) s
+        LEFT JOIN (SELECT period_start, service_id, any_value(service) AS inventory_service
+                   FROM services WHERE source_id = $source GROUP BY ALL) i
+               ON i.period_start = s.period AND i.service_id = s.service_key""",  # noqa: S608
+        {"source": source.id},
     )
     for m in source.measures:
         _insert(con, source, m, cols, load_id)

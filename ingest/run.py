@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
@@ -11,7 +12,8 @@ from pathlib import Path
 import duckdb
 
 from ingest import cases, observations
-from ingest.catalog import Source
+from ingest import inventory as service_inventory
+from ingest.catalog import ObservationSource, Source
 from ingest.publish import next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import compatible, create_schema
@@ -26,6 +28,12 @@ class FileOutcome:
     status: str  # loaded | revised | unchanged | rejected
     counts: LoadCounts | None = None
     message: str = ""
+    recorded: bool = True  # False for a rejection already in the load history
+
+    @property
+    def changed(self) -> bool:
+        """Whether the warehouse's history or figures changed, so it must be republished."""
+        return self.status in ("loaded", "revised") or (self.status == "rejected" and self.recorded)
 
 
 @dataclass
@@ -120,45 +128,113 @@ def supersede_periods(
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
-def load_new_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path) -> FileOutcome:
-    """Load a file unless its bytes were loaded before; a changed file replaces its old rows."""
+def record_rejection(
+    con: duckdb.DuckDBPyConnection, source_id: str, name: str, digest: str,
+    started: dt.datetime, reason: str,
+) -> bool:  # fmt: skip
+    """Keep a whole-file rejection in the load history (no rows: 0 read = 0 + 0).
+
+    The same bytes rejected for the same reason are recorded once; returns whether this was new.
+    """
+    known = con.execute(
+        "SELECT count(*) FROM loads WHERE source_id = ? AND file_name = ? AND sha256 = ? "
+        "AND status = 'rejected' AND reason = ?",
+        [source_id, name, digest, reason],
+    ).fetchall()[0][0]
+    if known:
+        return False
+    con.execute(
+        "INSERT INTO loads SELECT nextval('load_ids'), ?, ?, ?, 0, 0, 0, ?, ?, 'rejected', NULL, ?",
+        [source_id, name, digest, started, now(), reason],
+    )
+    return True
+
+
+def _load_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, path: Path, load_id: int, inventory: bool
+) -> tuple[LoadCounts, list[tuple[int, str]]]:
+    """Load the file's rows by its kind; also the earlier loads whose periods it replaced."""
+    if source.kind == "cases":
+        return cases.load_file(con, path, source, load_id), []
+    if inventory:
+        return service_inventory.load_file(con, path, source, load_id), []
+    counts = observations.load_file(con, path, source, load_id)
+    return counts, supersede_periods(con, source.id, load_id)
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int) -> None:
+    for old_id in old_ids:
+        for table in ("cases", "observations", "services", "service_volumes"):
+            con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
+        con.execute(
+            "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
+            [load_id, old_id],
+        )
+
+
+def load_new_file(
+    con: duckdb.DuckDBPyConnection, source: Source, path: Path,
+    *, inventory: bool = False, force: bool = False,
+) -> FileOutcome:  # fmt: skip
+    """Load a file unless its bytes were loaded before (or `force`); it replaces its old rows.
+
+    `inventory` marks a source's service inventory file; `force` reloads unchanged bytes,
+    e.g. so that rows take the names of a revised inventory.
+    """
     digest = sha256_of(path)
     seen = con.execute(
         "SELECT load_id, sha256 FROM loads WHERE source_id = ? AND file_name = ? "
         "AND status = 'loaded'",
         [source.id, path.name],
     ).fetchall()
-    if any(sha == digest for _, sha in seen):
+    if not force and any(sha == digest for _, sha in seen):
         return FileOutcome(source.id, path.name, "unchanged")
     started = now()
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = int(con.execute("SELECT nextval('load_ids')").fetchall()[0][0])
-        if source.kind == "cases":
-            counts = cases.load_file(con, path, source, load_id)
-        else:
-            counts = observations.load_file(con, path, source, load_id)
-            seen = seen + supersede_periods(con, source.id, load_id)
-        for old_id, _ in seen:
-            con.execute("DELETE FROM cases WHERE load_id = ?", [old_id])
-            con.execute("DELETE FROM observations WHERE load_id = ?", [old_id])
-            con.execute(
-                "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
-                [load_id, old_id],
-            )
+        counts, replaced = _load_rows(con, source, path, load_id, inventory)
+        seen = seen + replaced
+        _supersede(con, [int(old_id) for old_id, _ in seen], load_id)
         con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL)",
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL, NULL)",
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
              counts.rows_rejected, started, now()],
         )  # fmt: skip
         con.execute("COMMIT")
     except FileRejected as err:
         con.execute("ROLLBACK")
-        return FileOutcome(source.id, path.name, "rejected", message=str(err))
+        recorded = record_rejection(con, source.id, path.name, digest, started, str(err))
+        return FileOutcome(source.id, path.name, "rejected", message=str(err), recorded=recorded)
     except Exception:
         con.execute("ROLLBACK")
         raise
     return FileOutcome(source.id, path.name, "revised" if seen else "loaded", counts)
+
+
+def load_source_files(
+    con: duckdb.DuckDBPyConnection, source: Source, data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+) -> list[FileOutcome]:  # fmt: skip
+    """Load a source's new or revised files: its inventory first, then its own files.
+
+    A changed inventory reloads the source's files, so that every row takes its names.
+    """
+    files = source.files(data_dir)
+    if not files:
+        raise FileNotFoundError(
+            f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
+        )
+    listed = source.inventory_files(data_dir) if isinstance(source, ObservationSource) else []
+    outcomes: list[FileOutcome] = []
+    for path in [*listed, *files]:
+        if progress:
+            progress(f"{source.id}: {path.name}")
+        inventory = path in listed
+        renamed = any(o.status in ("loaded", "revised") for o in outcomes[: len(listed)])
+        force = not inventory and renamed
+        outcomes.append(load_new_file(con, source, path, inventory=inventory, force=force))
+    return outcomes
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
@@ -187,18 +263,10 @@ def run(
         for source in sources:
             if only is not None and source.id != only:
                 continue
-            files = source.files(data_dir)
-            if not files:
-                raise FileNotFoundError(
-                    f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
-                )
-            for path in files:
-                if progress:
-                    progress(f"{source.id}: {path.name}")
-                summary.files.append(load_new_file(con, source, path))
+            summary.files += load_source_files(con, source, data_dir, progress)
         min_judged = get_settings().min_judged_periods
         fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
-        changed = any(f.status in ("loaded", "revised") for f in summary.files)
+        changed = any(f.changed for f in summary.files)
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary

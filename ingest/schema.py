@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS loads (
     load_id BIGINT PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
     sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL,
-    status VARCHAR NOT NULL, superseded_by BIGINT,
+    status VARCHAR NOT NULL, superseded_by BIGINT, reason VARCHAR,
     CHECK (rows_read = rows_loaded + rows_rejected)
 );
 CREATE TABLE IF NOT EXISTS cases (
@@ -44,7 +44,17 @@ CREATE TABLE IF NOT EXISTS observations (
     period_start DATE NOT NULL, period_end DATE NOT NULL, numerator BIGINT,
     denominator BIGINT, value DOUBLE, unit VARCHAR NOT NULL, marker VARCHAR,
     row_standard_id VARCHAR, row_standard VARCHAR, row_target DECIMAL(9, 4),
-    row_citation VARCHAR, agency_verdict VARCHAR
+    row_citation VARCHAR, agency_verdict VARCHAR, service_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS services (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    period_start DATE NOT NULL, org_code VARCHAR, organisation VARCHAR,
+    service_id VARCHAR NOT NULL, service VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS service_volumes (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    period_start DATE NOT NULL, service_id VARCHAR NOT NULL, volume_id VARCHAR NOT NULL,
+    volume BIGINT, marker VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejects (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
@@ -54,7 +64,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

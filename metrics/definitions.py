@@ -17,8 +17,8 @@ MEASURES: dict[str, str] = {
     "Never counted as met or missed, never filled in.",
     "Days-met record": "For a month: days met, days not met, days not applicable. 'Met its "
     "standard on 1 of 23 days in July 2015' counts only the judged days.",
-    "Months-met record": "For a monthly standard: months met of months judged, with coverage "
-    "= judged / (judged + no data).",
+    "Months-met record": "For a monthly standard: months met of months judged from the first "
+    "month of the series, with coverage = judged / (judged + no data).",
     "Pooled performance": "All requests on time / all requests due over the month. Shown "
     "beside the days-met record, with a note when the two point opposite ways.",
     "Last met, runs of misses": "The latest day the standard was met, and how many judged "
@@ -34,11 +34,19 @@ MEASURES: dict[str, str] = {
     "below expected. Rank order alone is mostly noise.",
     "Low reliability [u]": "An organisation with fewer judged periods than the minimum is "
     "shown, marked [u], and left out of bands and ranks.",
+    "Change on previous period": "The month's figure less the previous period's, and less "
+    "the same period a year earlier; left blank where either figure is missing, never "
+    "estimated.",
+    "Rank": "Organisations placed by share of judged periods met, ties sharing a rank. Shown "
+    "for completeness; the funnel-plot band is the fairer comparison.",
     "Statistical process control": "As NHS England's Making Data Count: limits at the mean "
     "± 2.66 × the average moving range (ranges of 3.267 × the average or more left out); "
     "special cause when a point is outside the limits, 7 points in a row on one side of the "
     "mean, 7 rising or falling in a row, or 2 of 3 beyond two thirds of the way to a limit. "
     "A gap in the series ends every run and is never filled.",
+    "Variation": "Read from the latest point: special cause improvement or concern when a "
+    "rule flags it and it lies on the better or worse side, neutral where neither direction "
+    "is better, otherwise common cause (no significant change).",
     "Assurance": "Whether the process will consistently pass, consistently fail, or sometimes "
     "pass and sometimes fail its target, judged from where the target lies against the "
     "limits.",
@@ -53,5 +61,31 @@ STANDARD_FIELDS: dict[str, str] = {
     "target": "The target share or value; for some sources each row carries its own.",
     "grain": "How often it is judged: each day, each month or each fiscal year.",
     "set_by": "Published by the agency (with a citation) or set by this tracker (with why).",
+    "unit": "What the figure is in: a share (shown as a percentage) or seconds (shown in "
+    "minutes where whole).",
+    "reason": "Why this tracker set the standard, where the agency published none.",
+    "citation_url": "Where the agency publishes the standard, when it set it.",
     "valid_from / valid_to": "The dates between which this version is in force.",
 }
+
+TABLES: dict[str, str] = {
+    "source_facts": "Per source: the data-as-of time, the first and last day with requests "
+    "opened, and when a file was last received.",
+    "service_days": "One row per service and local day: requests due, on time, with no target, "
+    "and the day's verdict.",
+    "days_met": "One row per service and month: days met, not met and not applicable.",
+    "judgements": "Every judged standard-period, daily, monthly or yearly, in one shape: the "
+    "records download.",
+    "reconciliation": "A source that republishes another's figures, checked figure by figure "
+    "against it.",
+    "league": "Organisations of an area per league window, with intervals, bands and ranks.",
+    "met_records": "One row per standard and month: the met record with coverage, last met, "
+    "runs of misses, pooled performance, the disagreement flag and the changes on the "
+    "previous period and a year earlier. For a monthly standard the record runs from the "
+    "first month of the series.",
+    "spc_points": "Each point of each organisation's monthly series with its limits and the "
+    "special-cause rules it breaks.",
+    "spc_verdicts": "Each monthly series' limits, variation and assurance verdicts and their "
+    "sentences.",
+}
+"""The measure tables ingest builds; pages and downloads read only these."""

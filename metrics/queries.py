@@ -11,8 +11,10 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from metrics import records, spc
+from metrics import spc
+from metrics.cache import cached
 from metrics.reader import reader
+from metrics.series import POINT_SCHEMA, VERDICT_FIELDS
 from metrics.wording import days_met_headline
 from settings import today
 
@@ -75,11 +77,12 @@ def judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.Da
     """Every judged month of an organisation's monthly standards, newest first.
 
     Columns: service, standard_id, standard, period_start, numerator, denominator, value,
-    target, comparator, unit, marker (GSS status: [x] missing, [z] not applicable), status.
+    target, comparator, unit, marker (GSS status: [x] missing, [z] not applicable), status,
+    org_slug.
     """
     return _frame(
         """SELECT service, standard_id, standard, period_start, numerator, denominator,
-                  value, target, comparator, unit, marker, status
+                  value, target, comparator, unit, marker, status, org_slug
            FROM judgements WHERE org_slug = $slug AND grain = 'month'
            ORDER BY service, standard_id, period_start DESC""",
         {"slug": slug},
@@ -198,32 +201,15 @@ def service_summaries(
     longest_miss_run (in the month), coverage (judged / (judged + no data)), judged_ever
     (any day of the service judged up to the month's end).
     """
-    days = _frame(
-        """SELECT service, day, due, on_time, status, target_percent::DOUBLE / 100 AS target
-           FROM service_days WHERE org_slug = $slug AND day <= last_day($month)
-           ORDER BY service, day""",
+    frame = _frame(
+        """SELECT service, pooled, disagrees, last_met, current_miss_run, longest_miss_run,
+                  coverage, judged_ever
+           FROM met_records WHERE org_slug = $slug AND month = $month AND grain = 'day'
+           ORDER BY service""",
         {"slug": slug, "month": month},
         con,
     )
-    rows = []
-    for part in days.partition_by("service", maintain_order=True):
-        in_month = part.filter(pl.col("day") >= month)
-        record = records.met_record(list(in_month["status"]))
-        pooled = records.volume_weighted(list(in_month["on_time"]), list(in_month["due"]))
-        target = float(part["target"][-1])
-        rows.append(
-            {
-                "service": part["service"][0],
-                "pooled": pooled,
-                "disagrees": records.record_disagrees(record, pooled, target),
-                "last_met": records.last_met(list(part["day"]), list(part["status"])),
-                "current_miss_run": records.current_miss_run(list(part["status"])),
-                "longest_miss_run": records.longest_miss_run(list(in_month["status"])),
-                "coverage": record.coverage,
-                "judged_ever": part["status"].is_in(["met", "not_met"]).any(),
-            }
-        )
-    return pl.DataFrame(rows, schema=SUMMARY_SCHEMA)
+    return frame.cast(pl.Schema(SUMMARY_SCHEMA))
 
 
 SUMMARY_SCHEMA = {
@@ -238,21 +224,21 @@ SUMMARY_SCHEMA = {
 }
 
 
-def standard_spc(part: pl.DataFrame) -> spc.SpcResult | None:
-    """SPC of one organisation's monthly series for one standard (rows of `judgements`).
-
-    Higher is better for '>=' standards, lower for '<='. None when there are fewer than two
-    figures to chart.
-    """
-    series = part.sort("period_start")
-    if series["value"].drop_nulls().len() < 2:
+def standard_spc(
+    part: pl.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+) -> spc.SpcResult | None:
+    """SPC of one organisation's monthly series for one standard (rows of `judgements(slug)`,
+    whose org_slug and standard_id name the series), as stored at ingest. Higher is better for
+    '>=' standards, lower for '<='. None when there are fewer than two figures to chart."""
+    key = {"slug": part["org_slug"][0], "standard_id": part["standard_id"][0]}
+    where = "WHERE org_slug = $slug AND standard_id = $standard_id"
+    verdict = _frame(f"SELECT * FROM spc_verdicts {where}", key, con)  # noqa: S608
+    if verdict.height == 0:
         return None
-    return spc.spc(
-        list(series["period_start"]),
-        list(series["value"]),
-        improvement="increase" if series["comparator"][0] == ">=" else "decrease",
-        target=float(series["target"][0]),
-    )
+    columns = ", ".join(list(POINT_SCHEMA)[2:])
+    points = _frame(f"SELECT {columns} FROM spc_points {where} ORDER BY period", key, con)  # noqa: S608
+    fields = verdict.row(0, named=True)
+    return spc.SpcResult(points=points, **{f: fields[f] for f in VERDICT_FIELDS})
 
 
 RECORDS_SQL = """
@@ -272,6 +258,41 @@ comparator ('>=' or '<='), status ('met', 'not_met', 'no_data' or 'not_applicabl
 def records_query(jurisdiction: str | None) -> tuple[str, dict[str, object]]:
     """The records dataset's query and bound parameters, for streaming or reading."""
     return RECORDS_SQL, {"j": jurisdiction}
+
+
+def met_records(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every stored met record of an organisation, by service, standard and month.
+
+    For a daily standard a row's record counts the month's days; for a monthly or fiscal-year
+    standard it counts the periods from record_from up to and including the month. Columns:
+    jurisdiction, organisation, org_slug, org_level, service, standard_id, grain, month,
+    comparator, target, last_met (latest period met up to the month's end), current_miss_run
+    (judged periods missed in a row at the month's end), judged_ever, record_from, met,
+    not_met, no_data, not_applicable, longest_miss_run (in the record), value (the month's
+    figure: pooled share on time for a daily standard, the published figure otherwise),
+    judged, coverage (judged / (judged + no data)), pooled (all on time / all due over the
+    record), disagrees (pooled and the met record point opposite ways), change_on_previous
+    and change_on_year (value minus the previous period's, and the same period a year
+    earlier's; null where either is missing).
+    """
+    return _frame(
+        "SELECT * FROM met_records WHERE org_slug = $slug ORDER BY service, standard_id, month",
+        {"slug": slug},
+        con,
+    )
+
+
+# Pages read through a cache keyed by the published warehouse (metrics/cache.py): each
+# read runs once per warehouse version and worker, and a publish makes the old results unused.
+jurisdictions = cached(jurisdictions)
+months = cached(months)
+league_table = cached(league_table)
+judgements = cached(judgements)
+organisation = cached(organisation)
+days_met_records = cached(days_met_records)
+service_days = cached(service_days)
+standards = cached(standards)
+service_summaries = cached(service_summaries)
 
 
 SERIES_KEY = "CASE WHEN grain = 'day' THEN service_slug ELSE slug(standard_id) END"

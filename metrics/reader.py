@@ -35,11 +35,7 @@ class Reader:
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current warehouse (a fresh one per call, safe across threads)."""
-        try:
-            stat = os.stat(self.path)
-        except FileNotFoundError as err:
-            raise WarehouseMissing(f"no warehouse at {self.path}") from err
-        identity = (stat.st_ino, stat.st_mtime_ns)
+        identity = self._file_identity()
         with self._lock:
             if self._con is None or identity != self._identity:
                 if self._con is not None:
@@ -47,6 +43,19 @@ class Reader:
                 self._con = duckdb.connect(str(self.path), read_only=True, config=self._config)
                 self._identity = identity
             return self._con.cursor()
+
+    def _file_identity(self) -> tuple[int, int]:
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError as err:
+            raise WarehouseMissing(f"no warehouse at {self.path}") from err
+        return stat.st_ino, stat.st_mtime_ns
+
+    def version(self) -> str:
+        """The published file's identity (path, inode, mtime): every process reading the same
+        file agrees on it, and each publish (a rename onto the path) changes it."""
+        inode, mtime = self._file_identity()
+        return f"{self.path}:{inode}:{mtime}"
 
 
 _reader: Reader | None = None

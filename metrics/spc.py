@@ -18,6 +18,8 @@ from typing import Literal
 
 import polars as pl
 
+from metrics.wording import target_text
+
 Improvement = Literal["increase", "decrease", "neutral"]
 
 LIMIT = 2.66  # 3 / d2 (d2 = 1.128 for ranges of two): the average moving range as 3 sigma
@@ -27,6 +29,13 @@ RUN = 7  # points in a shift or a trend (a trend of 7 points is 6 steps)
 MIN_BASELINE = 12  # fewer points than this give provisional limits (the package's threshold)
 
 RULES = ("outside_limits", "shift", "trend", "two_of_three")
+POINT_SCHEMA = {
+    "period": pl.Date,
+    **dict.fromkeys(("value", "mean", "lpl", "upl", "near_lower", "near_upper"), pl.Float64),
+    **dict.fromkeys((*RULES, "special_cause"), pl.Boolean),
+    "point_type": pl.String,
+}
+"""The columns of SpcResult.points (period is a date for the monthly series we chart)."""
 _SIGNS = {"increase": 1, "decrease": -1, "neutral": 0}
 _VARIATIONS = {
     "special_cause_improvement": "improvement",
@@ -196,14 +205,17 @@ def _assurance(centre: _Centre, target: float | None, improvement: Improvement) 
     return "hit and miss"
 
 
-def _assurance_sentence(assurance: str | None, target: float | None) -> str | None:
-    """A plain-English sentence for the assurance verdict."""
+def _assurance_sentence(
+    assurance: str | None, target: float | None, unit: str | None
+) -> str | None:
+    """A plain-English sentence for the assurance verdict, the target in its unit."""
     if assurance is None or target is None:
         return None
+    goal = target_text(target, unit)
     if assurance == "hit and miss":
-        return f"The process will sometimes pass and sometimes fail the target of {target:g}."
+        return f"The process will sometimes pass and sometimes fail the target of {goal}."
     verb = "pass" if assurance == "consistently passes" else "fail"
-    return f"The process will consistently {verb} the target of {target:g}."
+    return f"The process will consistently {verb} the target of {goal}."
 
 
 def _warning(values: Sequence[float | None], baseline: int | None) -> str | None:
@@ -259,8 +271,12 @@ def spc(
     improvement: Improvement = "increase",
     target: float | None = None,
     baseline: int | None = None,
+    unit: str | None = None,
 ) -> SpcResult:
-    """Chart one series as an XmR chart and judge its variation and its assurance."""
+    """Chart one series as an XmR chart and judge its variation and its assurance.
+
+    `unit` ('share', 'seconds') only words the target in the assurance sentence.
+    """
     _check(len(periods), len(values), improvement, baseline)
     xs = [None if v is None or math.isnan(v) else float(v) for v in values]
     centre = _centre(xs, baseline)
@@ -285,6 +301,6 @@ def spc(
         variation=variation,
         assurance=assurance,
         variation_sentence=VARIATION_SENTENCES[variation],
-        assurance_sentence=_assurance_sentence(assurance, target),
+        assurance_sentence=_assurance_sentence(assurance, target, unit),
         warning=_warning(xs, baseline),
     )

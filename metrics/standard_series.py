@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics import records
+from metrics import records, spc
 from metrics.queries import SERIES_KEY, _frame
 
 
@@ -35,11 +35,12 @@ def series_periods(
 ) -> pl.DataFrame:
     """Every judged period of one series, oldest first (the rows of `judgements`).
 
-    Columns: service, standard_id, standard, grain, period_start, period_end, numerator,
-    denominator, value, target, comparator, unit, marker, status.
+    Columns: org_slug, service, standard_id, standard, grain, period_start, period_end,
+    numerator, denominator, value, target, comparator, unit, marker, status.
     """
     return _frame(
-        f"""SELECT service, standard_id, standard, grain, period_start, period_end, numerator,
+        f"""SELECT org_slug, service, standard_id, standard, grain, period_start, period_end,
+                  numerator,
                   denominator, value, target, comparator, unit, marker, status
            FROM judgements WHERE org_slug = $slug AND org_level = 'organisation'
                 AND {SERIES_KEY} = $key
@@ -78,6 +79,23 @@ def pooled_months(
            ORDER BY d.month""",
         {"slug": slug, "service": service_slug},
         con,
+    )
+
+
+def pooled_spc(pooled: pl.DataFrame) -> spc.SpcResult | None:
+    """SPC of a daily service's pooled share, month by month (rows of `pooled_months`).
+
+    Ingest stores SPC for monthly standards only; a daily service has at most a few dozen
+    months, so its chart is computed when asked for. None with fewer than two figures.
+    """
+    series = pooled.sort("period_start")
+    if series["value"].drop_nulls().len() < 2:
+        return None
+    return spc.spc(
+        list(series["period_start"]),
+        list(series["value"]),
+        improvement="increase",
+        target=float(series["target"][-1]),
     )
 
 

@@ -59,3 +59,15 @@ def summary_sentences(row: dict[str, object], target: float) -> list[str]:
     if row["longest_miss_run"]:
         out.append(f"Longest run of days missed this month: {row['longest_miss_run']}.")
     return out
+
+
+def target_text(target: float, unit: str | None) -> str:
+    """A target in its unit: '95%' for a share, '15 minutes' for 900 seconds; bare if unknown."""
+    if unit == "share":
+        return f"{target * 100:g}%"
+    if unit == "seconds":
+        minutes, seconds = divmod(target, 60)
+        if seconds == 0:
+            return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+        return f"{target:g} seconds"
+    return f"{target:g}"

@@ -23,12 +23,23 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 DEPARTMENT = "/department/boston-public-works-department?month=2015-07"
-PAGES = {"league": "/", "league-2015-03": "/?month=2015-03", "department": DEPARTMENT}
+COMPARE = "/compare?orgs=boston-public-works-department,boston-property-management"
+PAGES = {
+    "league": "/",
+    "league-2015-03": "/?month=2015-03",
+    "department": DEPARTMENT,
+    "data": "/data",
+    "compare": COMPARE,
+}
 TITLES = {
     "league": "League table – Service Standards Tracker",
     "league-2015-03": "League table – Service Standards Tracker",
     "department": "Public Works Department – Service Standards Tracker",
+    "data": "Data and downloads – Service Standards Tracker",
+    "compare": "Compare organisations – Service Standards Tracker",
 }
+# The control that chooses each page's period.
+PERIOD_LABEL = {"compare": "From", "data": ""}
 # Pages with charts, the per-standard page and search results.
 TRUST = "/department/nhs-england-airedale-nhs-foundation-trust"
 PAGES |= {
@@ -44,7 +55,7 @@ TITLES |= {
     "standard-monthly": "A&E: seen within 4 hours, AIREDALE NHS FOUNDATION TRUST – "
     "Service Standards Tracker",
 }
-NO_MONTH_FORM = {"department-monthly", "standard-daily", "standard-monthly"}
+PERIOD_LABEL |= {"department-monthly": "", "standard-daily": "", "standard-monthly": ""}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (
@@ -238,8 +249,9 @@ def test_page_structure(browser: Browser, site: str, name: str) -> None:
     for landmark in ("banner", "main", "contentinfo"):
         expect(page.get_by_role(landmark)).to_have_count(1)
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    if name not in NO_MONTH_FORM:
-        expect(page.get_by_label("Month", exact=True)).to_have_js_property("tagName", "SELECT")
+    period = PERIOD_LABEL.get(name, "Month")
+    if period:  # the data page has no period to choose
+        expect(page.get_by_label(period, exact=True)).to_have_js_property("tagName", "SELECT")
     expect(page).to_have_title(TITLES[name])
     page.context.close()
 

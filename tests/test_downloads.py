@@ -19,10 +19,13 @@ RECORDS_COLUMNS = [
     "period_end",
     "grain",
     "numerator",
+    "numerator_status",
     "denominator",
+    "denominator_status",
     "value",
     "value_status",
     "target",
+    "target_status",
     "comparator",
     "status",
 ]
@@ -45,7 +48,7 @@ def test_records_csv_is_complete_and_pinned(site: str) -> None:
     assert rows[0] == RECORDS_COLUMNS
     assert int(headers["X-Row-Count"]) == len(rows) - 1
     july = [
-        r[14] for r in rows[1:] if r[2] == "Street Light Outages" and r[5].startswith("2015-07-")
+        r[-1] for r in rows[1:] if r[2] == "Street Light Outages" and r[5].startswith("2015-07-")
     ]
     # The check value: 1 day met, 22 not met, 8 with nothing due.
     assert (july.count("met"), july.count("not_met"), july.count("not_applicable")) == (1, 22, 8)
@@ -54,7 +57,11 @@ def test_records_csv_is_complete_and_pinned(site: str) -> None:
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("?colour=blue", "Unknown parameter(s): colour. Allowed: jurisdiction."),
+        (
+            "?colour=blue",
+            "Unknown parameter(s): colour. "
+            "Allowed: jurisdiction, organisation, standard, from, to.",
+        ),
         ("?jurisdiction=atlantis", "jurisdiction must be one of: boston, "),
     ],
 )

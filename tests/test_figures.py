@@ -166,8 +166,7 @@ def test_spc_figure_draws_the_limits_spc_computed() -> None:
 
 def test_spc_chart_title_and_summary() -> None:
     part = monthly(SHIFT, 0.95)
-    result = queries.standard_spc(part)
-    assert result is not None
+    result = spc(months(14), SHIFT, improvement="increase", target=0.95)
     chart = charts.spc_chart(result, part, "month")
     assert chart.title == (
         "Met the standard in 0 of 14 months; performance is consistently short of the target"
@@ -177,7 +176,7 @@ def test_spc_chart_title_and_summary() -> None:
     )
     assert "Mean 55.7% (solid line); process limits 27.1% to 84.4% (dashed)" in chart.summary[2]
     met_all = monthly([0.97, 0.99, 0.98], 0.95)
-    met_result = queries.standard_spc(met_all)
+    met_result = standard_series.pooled_spc(met_all)  # the same call as for a pooled series
     assert met_result is not None
     short = charts.spc_chart(met_result, met_all, "month")
     assert short.title.startswith("Met the standard in 3 of 3 months")
@@ -193,7 +192,7 @@ def test_seconds_are_drawn_in_minutes() -> None:
 
 def test_a_series_too_short_for_limits_is_said_in_words() -> None:
     one = monthly([0.5], 0.95)
-    assert queries.standard_spc(one) is None
+    assert standard_series.pooled_spc(one) is None
     assert panels.too_few_to_chart(one) == (
         "There is only one figure so far (50.0%), so there is no trend to chart."
     )

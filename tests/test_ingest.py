@@ -61,7 +61,9 @@ def test_missing_column_rejects_the_file_naming_it(tmp_path: Path) -> None:
     assert outcome.message == "cases.csv: header lacks declared column(s) TARGET_DT"
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     assert con.sql("SELECT count(*) FROM cases").fetchall() == [(0,)]
-    assert con.sql("SELECT count(*) FROM loads").fetchall() == [(0,)]
+    assert con.sql("SELECT file_name, rows_read, status, reason FROM loads").fetchall() == [
+        ("cases.csv", 0, "rejected", "cases.csv: header lacks declared column(s) TARGET_DT")
+    ]
     con.close()
 
 
@@ -114,3 +116,33 @@ def test_progress_is_told_each_file_and_the_bar_counts_them(
         bar.step("boston-311: cases.csv")
     err = capsys.readouterr().err
     assert "loading: " in err and "1file" in err and "boston-311: cases.csv" in err
+
+
+def test_status_counts_rows_and_names_rejected_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest.__main__ import main
+    from settings import get_settings
+
+    folder = tmp_path / "boston-mini"
+    folder.mkdir()
+    text = (FIXTURES / "boston-mini" / "cases.csv").read_text()
+    (folder / "cases.csv").write_text(text)
+    (folder / "more-cases.csv").write_text(text.replace("TARGET_DT", "TARGET_DATE", 1))
+    warehouse = tmp_path / "w.duckdb"
+    run([boston_mini_source()], tmp_path, warehouse)
+    monkeypatch.setenv("TRACKER_WAREHOUSE_PATH", str(warehouse))
+    get_settings.cache_clear()
+    try:
+        assert main(["status"]) == 0
+    finally:
+        monkeypatch.delenv("TRACKER_WAREHOUSE_PATH")
+        get_settings.cache_clear()
+    lines = capsys.readouterr().out.splitlines()
+    # cases.csv: 49 records, 47 loaded and 2 rejected (test_days_met counts them by hand).
+    assert lines[0].split("\t")[:6] == ["source", "files", "read", "loaded", "rejected",
+                                        "files rejected"]  # fmt: skip
+    assert lines[1].split("\t")[:6] == ["boston-311", "1", "49", "47", "2", "1"]
+    assert lines[3] == "files rejected whole (nothing of them loaded):"
+    assert lines[4].startswith("boston-311: ")
+    assert lines[4].endswith(": more-cases.csv: header lacks declared column(s) TARGET_DT")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pytest
 from ingest.catalog import Source, load_source
 from ingest.read import LoadCounts
 from ingest.run import RunSummary, run
-from settings import ROOT
+from settings import ROOT, get_settings
 from tests.conftest import FIXTURES
 
 MALFORMED = FIXTURES / "malformed"
@@ -107,6 +108,15 @@ CASES = [
         ),
     ),
     Case("boston-future-due-date", "loaded", counts=(2, 2, 0)),
+    Case(  # against the system clock: 2099 is after today, whatever today is
+        "boston-future-open-close",
+        "loaded",
+        counts=(3, 1, 2),
+        rejects=(
+            (BOS, 3, "OPEN_DT", "01/05/2099 10:00:00 AM", "open time is after today"),
+            (BOS, 4, "CLOSED_DT", "07/04/2099 12:00:00 PM", "closed time is after today"),
+        ),
+    ),
     Case(
         "boston-unreadable-dates",
         "loaded",
@@ -273,6 +283,23 @@ def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+def figures(warehouse: Path) -> list[tuple[object, ...]]:
+    """Every loaded case and observation: what the site serves."""
+    return query(
+        warehouse,
+        "SELECT 'case', case_id, opened_at::VARCHAR, NULL FROM cases UNION ALL "
+        "SELECT 'observation', org_code, period_start::VARCHAR, numerator FROM observations "
+        "ORDER BY ALL",
+    )
+
+
+def figures_of(warehouse_bytes: bytes, tmp_path: Path) -> list[tuple[object, ...]]:
+    """The figures of a warehouse kept as bytes (the one published before the run)."""
+    copy = tmp_path / "before.duckdb"
+    copy.write_bytes(warehouse_bytes)
+    return figures(copy)
+
+
 def unreconciled(warehouse: Path) -> list[tuple[object, ...]]:
     """Loads whose counts disagree with each other or with the rows and rejects they left."""
     return query(
@@ -287,7 +314,7 @@ def unreconciled(warehouse: Path) -> list[tuple[object, ...]]:
            SELECT l.file_name, l.rows_read, l.rows_loaded, l.rows_rejected,
                   coalesce(loaded.n, 0), coalesce(rejected.n, 0)
            FROM loads l LEFT JOIN loaded USING (load_id) LEFT JOIN rejected USING (load_id)
-           WHERE l.status = 'loaded' AND (
+           WHERE l.status <> 'superseded' AND (
                  l.rows_read <> l.rows_loaded + l.rows_rejected
               OR l.rows_loaded <> coalesce(loaded.n, 0)
               OR l.rows_rejected <> coalesce(rejected.n, 0))""",
@@ -300,18 +327,20 @@ def test_malformed_file_gives_its_error_or_its_rejects(case: Case, tmp_path: Pat
     [outcome] = summary.files
     assert (outcome.status, outcome.message) == (case.status, case.message)
     if case.status == "rejected":
+        # Nothing of the file is loaded; the rejection is kept in the load history.
         assert outcome.counts is None
-        assert not summary.published and warehouse.read_bytes() == before
+        assert summary.published and figures(warehouse) == figures_of(before, tmp_path)
+        own: list[tuple[object, ...]] = [(outcome.file_name, 0, 0, 0, "rejected", case.message)]
     else:
         assert case.counts is not None
         assert outcome.counts == LoadCounts(*case.counts)
+        own = [(outcome.file_name, *case.counts, "loaded", None)]
     loads = query(
         warehouse,
-        "SELECT file_name, rows_read, rows_loaded, rows_rejected FROM loads "
-        "WHERE status = 'loaded' ORDER BY load_id",
+        "SELECT file_name, rows_read, rows_loaded, rows_rejected, status, reason FROM loads "
+        "ORDER BY load_id",
     )
-    own = [] if case.counts is None else [(outcome.file_name, *case.counts)]
-    assert loads == [("baseline.csv", *BASELINE_COUNTS[case.layout]), *own]
+    assert loads == [("baseline.csv", *BASELINE_COUNTS[case.layout], "loaded", None), *own]
     rejects = query(
         warehouse,
         "SELECT file_name, row_number, column_name, value, reason FROM rejects "
@@ -335,7 +364,7 @@ def test_the_published_warehouse_survives_every_case(name: str, tmp_path: Path) 
         assert [p.name for p in tmp_path.iterdir() if ".draft" in p.name] == []
         return
     if all(f.status == "rejected" for f in summary.files):
-        assert not summary.published and warehouse.read_bytes() == before
+        assert figures(warehouse) == figures_of(before, tmp_path)
     assert unreconciled(warehouse) == []
     published = warehouse.read_bytes()
     again = run([source], FIXTURES, warehouse)
@@ -369,6 +398,37 @@ def test_due_date_after_data_as_of_is_loaded_but_never_judged(tmp_path: Path) ->
     assert days == [(dt.date(2015, 3, 2), 1, 1, [dt.date(2015, 3, 2)])]
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The one clock set to 1 March 2015 (TRACKER_TODAY), for this test only."""
+    monkeypatch.setenv("TRACKER_TODAY", "2015-03-01")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("TRACKER_TODAY")
+    get_settings.cache_clear()
+
+
+def test_times_after_the_one_clock_are_rejected_not_made_data_as_of(
+    tmp_path: Path, clock: None
+) -> None:
+    # Today is 1 March 2015: request 9001 closed on 2 March, a day in the future, so it is
+    # rejected too; 9002 opened in 2099 and 9003 closed in 2099. Nothing of the file loads,
+    # and data_as_of stays the baseline's latest time (request 8001 closed 3 Feb 2015 08:00).
+    case = BY_NAME["boston-future-open-close"]
+    summary, warehouse, _ = ingest_case(case, tmp_path)
+    assert summary.files[0].counts == LoadCounts(3, 0, 3)
+    assert query(
+        warehouse, "SELECT row_number, column_name, value, reason FROM rejects ORDER BY ALL"
+    ) == [
+        (2, "CLOSED_DT", "03/02/2015 08:00:00 AM", "closed time is after today"),
+        (3, "OPEN_DT", "01/05/2099 10:00:00 AM", "open time is after today"),
+        (4, "CLOSED_DT", "07/04/2099 12:00:00 PM", "closed time is after today"),
+    ]
+    assert query(warehouse, "SELECT data_as_of FROM source_facts") == [
+        (dt.datetime(2015, 2, 3, 8, 0),)
+    ]
+
+
 def observations(warehouse: Path) -> list[tuple[object, ...]]:
     return query(
         warehouse,
@@ -379,12 +439,12 @@ def observations(warehouse: Path) -> list[tuple[object, ...]]:
 
 def test_total_row_with_trailing_spaces_is_the_england_total(tmp_path: Path) -> None:
     # Within 4 hours = attendances − over 4 hours: RBT 1,210 − 310; RM3 2,500 − 920;
-    # "Total ," 3,710 − 1,230. The code is trimmed but keeps the file's case.
+    # "Total ," 3,710 − 1,230. The code is the catalog's total code, not the file's spelling.
     _, warehouse, _ = ingest_case(BY_NAME["nhs-total-trailing-spaces"], tmp_path)
     assert observations(warehouse) == [
         ("RBT", "MID CHESHIRE HOSPITALS NHS FOUNDATION TRUST", "organisation", DEC, 900, 1210),
         ("RM3", "NORTHERN CARE ALLIANCE NHS FOUNDATION TRUST", "organisation", DEC, 1580, 2500),
-        ("Total", "England", "total", DEC, 2480, 3710),
+        ("TOTAL", "England", "total", DEC, 2480, 3710),
     ]
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import duckdb
 from playwright.sync_api import expect
 
-from metrics.definitions import MEASURES, STANDARD_FIELDS
+from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
 from settings import Settings
 from tests.browser import chromium
 
@@ -18,7 +19,15 @@ def test_every_setting_and_definition_is_on_the_page(site: str) -> None:
     for name, field in Settings.model_fields.items():
         assert f"TRACKER_{name.upper()}" in text
         assert field.description and field.description in text
-    for term, definition in [*MEASURES.items(), *STANDARD_FIELDS.items()]:
+    for term, definition in [*MEASURES.items(), *STANDARD_FIELDS.items(), *TABLES.items()]:
         assert term in text and definition in text
     assert "Set by this tracker: Boston sets a target time" in text
     assert "≤ 420 seconds" in text
+
+
+def test_every_measure_table_is_defined(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    tables = bundled_con.sql(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1"
+    ).fetchall()
+    ingest_owned = {"meta", "sources", "standards", "loads", "cases", "observations", "rejects"}
+    assert {t for (t,) in tables} - ingest_owned == set(TABLES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.downloads import csv_text, safe_cell
 from dashboard.params import choose_month, month_param
 
 MONTHS = [dt.date(2015, 6, 1), dt.date(2015, 7, 1)]
@@ -22,9 +21,3 @@ def test_choose_month_falls_back_to_latest_with_message() -> None:
     choice = choose_month("1999-01", MONTHS)
     assert choice.month == dt.date(2015, 7, 1)
     assert choice.message == "There are no figures for month “1999-01”; showing July 2015 instead."
-
-
-def test_csv_has_bom_crlf_and_neutralised_formulas() -> None:
-    text = csv_text(["organisation", "change"], [['=HYPERLINK("x")', -3], ["Québec", None]])
-    assert text == ('\ufefforganisation,change\r\n"\'=HYPERLINK(""x"")",-3\r\nQuébec,\r\n')
-    assert safe_cell(-1.5) == -1.5

@@ -52,27 +52,31 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     response = page.request.get(f"{site}/download/league.csv?jurisdiction=boston&month=2015-07")
     assert response.status == 200
     assert response.headers["content-disposition"] == (
-        'attachment; filename="boston-league-2015-07.csv"'
+        "attachment; filename=boston-league-2015-07.csv"
     )
     body = response.body().decode("utf-8")
     assert body.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert table[0] == [
         "rank",
+        "rank_status",
         "organisation",
         "grain",
         "periods_met",
         "periods_judged",
         "periods_no_data",
         "share_met",
+        "share_met_status",
         "share_lower",
+        "share_lower_status",
         "share_upper",
+        "share_upper_status",
         "band",
         "reliability",
     ]
     # The file holds the rows the page showed (rank, name, met, judged).
     # An unranked row ([u]) shows '–' on the page and an empty cell in the file.
-    assert [[r[0] or "–", r[1], r[3], r[4]] for r in table[1:]] == [r[:4] for r in shown]
+    assert [[r[0] or "–", r[2], r[4], r[5]] for r in table[1:]] == [r[:4] for r in shown]
 
 
 def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:

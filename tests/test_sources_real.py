@@ -15,9 +15,10 @@ def test_every_row_read_is_loaded_or_rejected(bundled_con: duckdb.DuckDBPyConnec
     # each; AmbSYS 42 months x 19 organisations; NYC one day of 2,386 requests.
     assert rows == [
         ("boston-311", 16, 46505, 46505, 0),
-        # Canada: 9 rows with more meeting the standard than in total (performance > 1)
-        # and 6 rows repeating a standard id already seen, kept in rejects with the reason.
-        ("canada-gc-service-standards", 1, 2343, 2328, 15),
+        # Canada: ss_2024's 2,343 standards, of them 9 rows with more meeting the standard
+        # than in total (performance > 1) and 6 repeating a standard id already seen, kept in
+        # rejects with the reason; and si_2024's 1,752 services, all loaded.
+        ("canada-gc-service-standards", 2, 2343 + 1752, 2328 + 1752, 15),
         ("nhs-ae-monthly", 13, 2590, 2590, 0),
         ("nhs-ae-monthly-xlsx", 1, 202, 202, 0),
         ("nhs-ambsys", 1, 798, 798, 0),
@@ -138,3 +139,43 @@ def test_workbook_is_not_counted_twice(bundled_con: duckdb.DuckDBPyConnection) -
         "SELECT count(*) FROM judgements WHERE source_id = 'nhs-ae-monthly-xlsx'"
     ).fetchall()
     assert counted == [(0,)]
+
+
+def test_total_rows_take_the_catalog_code_however_the_file_spells_it(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # July 2024 spells it 'Total', September 2024 'Total ' (trailing space), the rest 'TOTAL'.
+    rows = bundled_con.sql(
+        "SELECT org_code, organisation, count(DISTINCT period_start) FROM observations "
+        "WHERE source_id = 'nhs-ae-monthly' AND org_level = 'total' GROUP BY ALL"
+    ).fetchall()
+    assert rows == [("TOTAL", "England", 13)]
+
+
+def test_canada_inventory_names_every_standard_and_counts_volumes(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Every loaded standard's service id is in the inventory for 2023-24, and takes its name.
+    named = bundled_con.sql(
+        "SELECT count(*), count(s.service_id), count(*) FILTER (WHERE o.service = s.service) "
+        "FROM observations o LEFT JOIN services s ON s.source_id = o.source_id "
+        "AND s.period_start = o.period_start AND s.service_id = o.service_id "
+        "WHERE o.source_id = 'canada-gc-service-standards'"
+    ).fetchall()
+    assert named == [(2328, 2328, 2328)]
+    # Service 3595 (row 2 of si_2024.csv): 2 + 1 + 10 + 1 + 300 = 314 applications by
+    # phone, online, in person, by mail and by email; 'ND' phone enquiries and visits.
+    rows = bundled_con.sql(
+        "SELECT s.organisation, s.service, v.volume_id, v.volume, v.marker "
+        "FROM services s JOIN service_volumes v USING (source_id, load_id, row_number) "
+        "WHERE s.service_id = '3595' ORDER BY v.volume_id"
+    ).fetchall()
+    org, service = (
+        "Administrative Tribunals Support Service of Canada",
+        "ATSSC Law Library Services",
+    )
+    assert rows == [
+        (org, service, "applications", 314, None),
+        (org, service, "phone-enquiries", None, "[x]"),
+        (org, service, "website-visits", None, "[x]"),
+    ]

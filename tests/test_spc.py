@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from metrics.spc import RULES, Improvement, SpcResult, spc
+from metrics.wording import target_text
 
 
 def months(n: int) -> list[dt.date]:
@@ -319,3 +320,32 @@ def test_flags_are_never_set_on_gaps_and_every_period_is_kept(values: list[float
             assert row["point_type"] is None
         else:
             assert (row["point_type"] == "common_cause") == (not row["special_cause"])
+
+
+@pytest.mark.parametrize(
+    ("target", "unit", "words"),
+    [
+        (0.95, "share", "95%"),
+        (0.78, "share", "78%"),
+        (0.955, "share", "95.5%"),
+        (900.0, "seconds", "15 minutes"),
+        (60.0, "seconds", "1 minute"),
+        (7200.0, "seconds", "120 minutes"),
+        (90.5, "seconds", "90.5 seconds"),
+        (5.0, None, "5"),
+    ],
+)
+def test_targets_are_worded_in_their_unit(target: float, unit: str | None, words: str) -> None:
+    assert target_text(target, unit) == words
+
+
+def test_the_assurance_sentence_gives_the_target_in_its_unit() -> None:
+    # Shares 0.80, 0.82, ...: mean 0.81, amr 0.02, upper limit 0.8632, short of 0.95.
+    shares = spc(months(12), [0.80, 0.82] * 6, target=0.95, unit="share")
+    assert shares.assurance_sentence == "The process will consistently fail the target of 95%."
+    # 800 s, 1000 s, ...: mean 900, amr 200, limits 900 ± 532, so 900 s is hit and miss.
+    seconds = [800.0, 1000.0] * 6
+    times = spc(months(12), seconds, improvement="decrease", target=900.0, unit="seconds")
+    assert times.assurance_sentence == (
+        "The process will sometimes pass and sometimes fail the target of 15 minutes."
+    )

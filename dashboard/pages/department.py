@@ -9,8 +9,8 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, panels
-from dashboard.panels import spc_panel
+from dashboard import components, links, panels
+from dashboard.panels import monthly_spc_panel, spc_panel
 from dashboard.params import choose_month
 from dashboard.standard_text import months_met_sentence
 from metrics import queries, standard_series
@@ -54,8 +54,10 @@ def service_section(
 
 def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.P:
     """The service's pooled share on time, month by month, against the standard (with SPC)."""
+    pooled = standard_series.pooled_months(slug, service_slug)
     return spc_panel(
-        standard_series.pooled_months(slug, service_slug),
+        pooled,
+        standard_series.pooled_spc(pooled),
         f"{service}: pooled share on time each month",
         what="The pooled share on time met the standard",
     )
@@ -74,7 +76,8 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         )  # fmt: skip
     monthly = queries.judgements(slug or "")
     if monthly.height:
-        return monthly_layout(monthly, org, slug or "")
+        download = links.download_links("records", {"organisation": slug}, "these figures")
+        return html.Div([monthly_layout(monthly, {**org, "slug": slug or ""}), download])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -84,6 +87,7 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         s["service"]: s
         for s in queries.service_summaries(slug or "", choice.month).iter_rows(named=True)
     }
+    view = {"organisation": slug, "month": f"{choice.month:%Y-%m}"}
     sections = [
         service_section(
             r,
@@ -98,16 +102,20 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
         [
             html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             components.notice(choice.message),
             components.view_form(f"/department/{slug}", months, choice.month),
             components.legend(),
             *sections,
+            links.download_links("days-met", view, "the days-met records"),
+            links.download_links("daily", view, "the figures for each day"),
         ]
     )
 
 
-def monthly_layout(frame: pl.DataFrame, org: dict[str, str], slug: str) -> html.Div:
+def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
     """An organisation whose standards are judged monthly: each standard's months."""
+    slug = org["slug"]
     keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
     sections = [
         html.Section(
@@ -121,7 +129,7 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], slug: str) -> html.
                 html.P(str(part["standard"][0]), className="hint"),
                 html.P(months_met_sentence(part), className="headline"),
                 panels.months_strip(part, f"{part['service'][0]}: each month's verdict"),
-                spc_panel(part, f"{part['service'][0]}: process limits each month"),
+                monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
                 components.months_table(part),
             ],
             className="service",
@@ -132,6 +140,7 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], slug: str) -> html.
         [
             html.P(html.A("← League table", href="/")),
             html.H1(org["organisation"]),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
         ]
     )

@@ -7,7 +7,7 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import charts, components, panels
+from dashboard import charts, components, links, panels
 from dashboard.params import choose_jurisdiction, choose_month, month_text
 from dashboard.search import LIMIT, query_text, search_form, search_results
 from metrics import queries
@@ -50,7 +50,7 @@ def layout(
     assert choice.month is not None  # every jurisdiction in the league has months
     league = queries.league_table(area.name, choice.month)
     window = league_window(str(league["grain"][0]), choice.month)
-    download = f"/download/league.csv?jurisdiction={area.slug}&month={month_text(choice.month)}"
+    view = {"jurisdiction": area.slug, "month": month_text(choice.month)}
     caption = (
         f"{area.name} organisations by share of judged periods that met the standard, {window}"
     )
@@ -60,18 +60,20 @@ def layout(
             components.notice(area.message),
             components.notice(choice.message),
             components.area_nav(options, area.slug or ""),
+            html.P(
+                html.A(
+                    "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
+                )
+            ),
             components.view_form("/", months, choice.month, area.slug or ""),
             *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(str(league["grain"][0])), className="hint"),
             components.league_table(league, choice.month, caption),
-            html.P(html.A("Download this table as CSV", href=download, className="download")),
+            links.download_links("league", view, "this table"),
             funnel_panel(league, area.name, window),
-            html.P(
-                html.A(
-                    f"Download every judged period for {area.name} as CSV",
-                    href=f"/download/records.csv?jurisdiction={area.slug}",
-                )
+            links.download_links(
+                "records", {"jurisdiction": area.slug}, f"every judged period for {area.name}"
             ),
         ]
     )

@@ -9,7 +9,7 @@ from dash import html
 
 from dashboard.components import aria
 from metrics import queries
-from metrics.definitions import MEASURES, STANDARD_FIELDS
+from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
 from settings import Settings
 
 dash.register_page(
@@ -47,13 +47,16 @@ def _standards() -> html.Div:
                     if r["set_by"] == "agency"
                     else f"Set by this tracker: {r['reason']}"
                 ),
-                html.Td(f"{r['valid_from']:%d %b %Y}"),
+                html.Td(
+                    f"{r['valid_from']:%d %b %Y}"
+                    + (f" to {r['valid_to']:%d %b %Y}" if r["valid_to"] else "")
+                ),
             ]
         )
         for r in frame.iter_rows(named=True)
     ]
     head = html.Tr(
-        [html.Th(t, scope="col") for t in ("Standard", "Target", "Who set it", "In force from")]
+        [html.Th(t, scope="col") for t in ("Standard", "Target", "Who set it", "In force")]
     )
     return html.Div(
         html.Table([html.Caption("Standards and who set them"), html.Thead(head),
@@ -84,6 +87,8 @@ def layout(**_unknown: str) -> html.Div:
             _standards(),
             html.H2("Fields of a standard"),
             _definitions(STANDARD_FIELDS),
+            html.H2("Tables of measures"),
+            _definitions(TABLES),
             html.H2("Settings"),
             _definitions(settings),
         ]

@@ -96,7 +96,7 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
         panels.months_strip(periods, f"Each {noun}'s verdict", label_of),
-        spc_panel(periods, "Process limits each " + noun, level=2, noun=noun),
+        spc_panel(periods, queries.standard_spc(periods), "Process limits each " + noun, 2, noun),
         components.months_table(periods),
     ]
 
@@ -120,6 +120,7 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
         ),
         spc_panel(
             pooled,
+            standard_series.pooled_spc(pooled),
             "Pooled share on time each month",
             level=2,
             what="The pooled share on time met the standard",

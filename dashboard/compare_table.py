@@ -1,0 +1,129 @@
+"""Pure builders for `/compare`: its GET form, and one standard's months side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from dash import dcc, html
+
+from dashboard.compare_view import MAX_ORGS, CompareView
+from dashboard.components import STATUS_MARK, _figure, _select, aria
+from dashboard.params import month_text
+from metrics.wording import league_window, month_name, percent
+
+VERDICT = {
+    "met": "Met",
+    "not_met": "Not met",
+    "not_applicable": "Not applicable",
+    "no_data": "No data",
+}
+
+
+def compare_form(view: CompareView) -> html.Form:
+    """A plain GET form: organisations, standard and months all land in the URL."""
+    months = [(month_text(m), month_name(m)) for m in reversed(view.months)]
+    standards = [("", "All the standards they share"), *view.standard_options]
+    orgs = html.Div(
+        [
+            html.Label(f"Organisations in {view.area}", htmlFor="orgs", className="label"),
+            html.P(
+                f"Choose up to {MAX_ORGS}: hold Ctrl (⌘ on a Mac) and click, or use Shift "
+                "with the arrow keys.",
+                id="orgs-hint",
+                className="hint",
+            ),
+            html.Select(
+                [html.Option(n, value=s, selected=s in view.orgs) for s, n in view.options],
+                id="orgs", name="orgs", multiple=True, size=min(8, len(view.options)),
+                className="select select--multiple", **aria(describedby="orgs-hint"),
+            ),
+        ],
+        className="form-group",
+    )  # fmt: skip
+    return html.Form(
+        [
+            html.Div(dcc.Input(type="hidden", name="jurisdiction", value=view.area_slug),
+                     className="hidden-fields"),
+            orgs,
+            _select("Standard", "standard", standards, view.standard or ""),
+            _select("From", "from", months, month_text(view.first) if view.first else ""),
+            _select("To", "to", months, month_text(view.last) if view.last else ""),
+            html.Button("Compare", type="submit", className="button"),
+        ],
+        method="get", action="/compare", className="month-form compare-form",
+    )  # fmt: skip
+
+
+def period_label(grain: str, month: dt.date) -> str:
+    """'July 2015', or 'fiscal year 2023-24' for yearly standards."""
+    return league_window(grain, month) if grain == "fiscal_year" else month_name(month)
+
+
+def cell(row: dict[str, Any] | None, grain: str) -> html.Td:
+    """One organisation's month: met of judged service-days, or the figure and its verdict."""
+    if row is None:
+        return html.Td("–", className="num")
+    if grain == "day" and not row["judged"]:
+        return html.Td("Nothing due", className="num")
+    if grain == "day":
+        share = row["met"] / row["judged"]
+        return html.Td(f"{row['met']:,} of {row['judged']:,} ({percent(share)})", className="num")
+    status = str(row["status"] or "no_data")
+    mark = STATUS_MARK.get(status, "")
+    return html.Td(
+        [
+            html.Span(mark, className=f"day-mark day--{status.replace('_', '-')}",
+                      **aria(hidden="true")) if mark else "",
+            f" {_figure(row['value'], str(row['unit']))} ",
+            html.Span(VERDICT[status], className="verdict"),
+        ],
+        className="num",
+    )  # fmt: skip
+
+
+def total_cell(record: dict[str, Any] | None, grain: str) -> html.Td:
+    """An organisation's record over the months compared."""
+    if record is None or not record["judged"]:
+        return html.Td("Nothing judged", className="num")
+    unit = {"day": "days", "month": "months"}.get(grain, "years")
+    text = f"{record['met']:,} of {record['judged']:,} {unit} ({percent(record['share'])})"
+    return html.Td(html.Strong(text), className="num")
+
+
+def compare_table(view: CompareView, part: pl.DataFrame, records: pl.DataFrame) -> html.Div:
+    """Months down, organisations across, each cell the month's figure and verdict."""
+    grain = str(part["grain"][0])
+    names = dict(view.options)
+    rows = {(r["org_slug"], r["month"]): r for r in part.iter_rows(named=True)}
+    totals = {r["org_slug"]: r for r in records.iter_rows(named=True)}
+    months = sorted({m for m in view.months if view.first <= m <= view.last})  # type: ignore[operator]
+    head = html.Tr(
+        [html.Th("Month", scope="col")]
+        + [html.Th(names.get(s, s), scope="col", className="num") for s in view.orgs]
+    )
+    body = [
+        html.Tr(
+            [html.Th(period_label(grain, m), scope="row")]
+            + [cell(rows.get((s, m)), grain) for s in view.orgs]
+        )
+        for m in months
+        if any((s, m) in rows for s in view.orgs)
+    ]
+    body.append(
+        html.Tr(
+            [html.Th("All months compared", scope="row")]
+            + [total_cell(totals.get(s), grain) for s in view.orgs]
+        )
+    )
+    caption = f"{part['standard'][0]}: each month" + (
+        " (service-days met of those judged)" if grain == "day" else ""
+    )
+    return html.Div(
+        html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)], className="table"),
+        className="table-wrap",
+        tabIndex=0,
+        role="region",
+        **aria(label=caption),
+    )

@@ -1,0 +1,151 @@
+"""The /compare view: its figures against hand counts, its words, and its choice of view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from dashboard.compare_view import choose_view
+from metrics import cache, compare, reader
+
+MARCH = dt.date(2015, 3, 1)
+PWD, TTD = "boston-public-works-department", "boston-transportation-traffic-division"
+
+
+def test_daily_figures_are_service_days_counted_by_hand(
+    mini_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Public Works, March 2015 (tests/fixtures/boston-mini): due on the 2nd (1 of 2 on
+    # time), 4th (1 of 1), 5th (0 of 1), 6th (19 of 20 = 95%), 7th (18 of 19); the rows due
+    # on the 9th are rejected (no case id, unreadable open time). Met on the 4th and 6th: 2
+    # of 5. Traffic: met on the 2nd, missed on the 9th; the 12th is after the data's end.
+    frame = compare.comparison((PWD, TTD), None, MARCH, MARCH, con=mini_con)
+    assert frame.select("org_slug", "month", "met", "judged", "no_data", "status").rows() == [
+        (PWD, MARCH, 2, 5, 0, None),
+        (TTD, MARCH, 1, 2, 0, None),
+    ]
+    records = compare.met_records(frame)
+    assert compare.record_sentence(records, "day") == (
+        "Public Works Department met the standard on 2 of 5 service-days judged (40%), "
+        "Transportation - Traffic Division on 1 of 2 (50%)."
+    )
+    assert compare.spread_sentence(records) == (
+        "The highest share met was Transportation - Traffic Division's (50%), the lowest "
+        "Public Works Department's (40%): 10 percentage points apart."
+    )
+    assert compare.together_sentence(frame, 2) is None  # not said of service-days
+    assert (
+        compare.comparison(
+            (PWD,), None, dt.date(2015, 4, 1), dt.date(2015, 5, 1), con=mini_con
+        ).height
+        == 0
+    )
+
+
+def monthly(statuses: dict[str, list[str]]) -> pl.DataFrame:
+    """`comparison` rows of a monthly standard, one verdict per organisation and month."""
+    rows = [
+        {"org_slug": org, "organisation": org.upper(), "grain": "month",
+         "month": dt.date(2024, m + 1, 1), "met": int(s == "met"),
+         "judged": int(s in ("met", "not_met")), "no_data": int(s == "no_data")}
+        for org, marks in statuses.items() for m, s in enumerate(marks)
+    ]  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def test_monthly_records_and_months_together() -> None:
+    frame = monthly(
+        {
+            "a": ["met", "met", "not_met", "met", "no_data"],
+            "b": ["met", "not_met", "not_met", "no_data", "not_met"],
+        }
+    )
+    records = compare.met_records(frame)
+    assert records.select("org_slug", "met", "judged", "no_data").rows() == [
+        ("a", 3, 4, 1),
+        ("b", 1, 4, 1),
+    ]
+    assert compare.record_sentence(records, "month") == (
+        "A met the standard in 3 of 4 months judged (75%), B in 1 of 4 (25%)."
+    )
+    # Months 1-3 have both judged: both met in January, neither in March.
+    assert compare.months_all_and_none(frame, 2) == (3, 1, 1)
+    assert compare.together_sentence(frame, 2) == (
+        "Of the 3 months in which every organisation was judged, all met the standard in 1 "
+        "and none did in 1."
+    )
+    same = compare.met_records(monthly({"a": ["met", "not_met"], "b": ["not_met", "met"]}))
+    assert compare.spread_sentence(same) == "All met it equally often (50%)."
+    nothing = compare.met_records(monthly({"a": ["no_data"], "b": ["met"]}))
+    assert compare.record_sentence(nothing, "month") == (
+        "A had no months judged, B in 1 of 1 (100%)."
+    )
+
+
+@pytest.fixture
+def bundled(
+    bundled_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Read a copy of the bundled warehouse in this process, as a web worker does (a copy:
+    DuckDB refuses a second configuration for a file another test holds open)."""
+    copy = tmp_path / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, copy)
+    monkeypatch.setattr(reader, "_reader", reader.Reader(copy, "256MB", 1))
+    monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
+    yield
+
+
+AMBULANCE = "nhs-england-ambulance-services-"
+EAST = AMBULANCE + "east-midlands-ambulance-service-nhs-trust"
+
+
+def test_a_good_url_is_shown_as_asked(bundled: None) -> None:
+    view = choose_view(
+        {"orgs": f"{PWD},{TTD}", "standard": "boston-311-closed-by-target",
+         "from": "2015-03", "to": "2015-05"}
+    )  # fmt: skip
+    assert (view.area, view.orgs, view.standard) == (
+        "Boston",
+        (PWD, TTD),
+        "boston-311-closed-by-target",
+    )
+    assert (view.first, view.last, view.messages) == (MARCH, dt.date(2015, 5, 1), [])
+    repeated = choose_view({"orgs": [PWD, f"{TTD},{PWD}"]})  # a form sends orgs=a&orgs=b
+    assert repeated.orgs == (PWD, TTD)
+    assert (repeated.first, repeated.last) == (dt.date(2015, 1, 1), dt.date(2015, 12, 1))
+
+
+def test_bad_values_give_a_default_view_and_say_so(bundled: None) -> None:
+    view = choose_view(
+        {"orgs": f"nope,{PWD},{EAST}", "standard": "x", "from": "2015-13", "to": "1999-01",
+         "colour": "blue"}
+    )  # fmt: skip
+    assert view.area == "Boston" and view.orgs == (PWD,)
+    assert view.standard is None
+    assert (view.first, view.last) == (dt.date(2015, 1, 1), dt.date(2015, 12, 1))
+    assert view.messages == [
+        "There is no organisation “nope”; it is left out.",
+        "Organisations can be compared only within one area: those outside Boston are left out.",
+        "Choose at least one more organisation below to compare.",
+        "These organisations have no standard “x”; showing all their standards.",
+        "There are no figures for “to” month “1999-01”; showing December 2015 instead.",
+        "There are no figures for “from” month “2015-13”; showing January 2015 instead.",
+    ]
+    swapped = choose_view(
+        {"jurisdiction": "nhs-england-ambulance-services", "from": "2020-06", "to": "2019-06"}
+    )
+    assert (swapped.first, swapped.last) == (dt.date(2019, 6, 1), dt.date(2020, 6, 1))
+    assert swapped.orgs and all(o.startswith(AMBULANCE) for o in swapped.orgs)
+    assert swapped.messages == ["The “from” month was after the “to” month; they are swapped."]
+    nhs = [f"nhs-england-{s}" for s in ("airedale-nhs-foundation-trust", "badger-ltd")] * 4
+    many = choose_view({"orgs": ",".join(nhs + [f"{AMBULANCE}{i}" for i in range(8)])})
+    assert len(many.orgs) == 2 and many.area == "NHS England"
+    nobody = choose_view({"jurisdiction": "atlantis"})
+    assert nobody.area == "Boston" and len(nobody.orgs) == 3
+    assert nobody.messages == ["There is no area “atlantis”; showing Boston instead."]

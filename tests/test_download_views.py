@@ -1,0 +1,120 @@
+"""The file behind each page's "Download" link holds exactly the rows the page shows.
+
+Real gunicorn and real headless Chromium: the test reads the rendered tables, follows the
+page's own CSV link and compares cell by cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+VERDICT = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
+MONTH_VERDICT = {**VERDICT, "not_applicable": "Not applicable", "no_data": "No data"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def linked_csv(page: Page, dataset: str) -> list[dict[str, str]]:
+    """Follow the page's CSV link for `dataset` and read the file."""
+    link = page.locator(f'a[data-dataset="{dataset}"][data-format="csv"]')
+    href = link.get_attribute("href")
+    assert href is not None
+    response = page.request.get(urljoin(page.url, href))
+    assert response.status == 200
+    text = response.body().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def cells(page: Page, rows_selector: str) -> list[list[str]]:
+    rows = page.locator(rows_selector)
+    rows.first.wait_for(state="attached")
+    return [
+        [c.strip() for c in rows.nth(i).locator("th, td").all_text_contents()]
+        for i in range(rows.count())
+    ]
+
+
+def pct(text: str) -> str:
+    return "–" if text == "" else f"{float(text) * 100:.0f}%"
+
+
+def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
+    page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
+    shown = cells(page, "table.table tbody tr")
+    rows = linked_csv(page, "league")
+    from_file = [
+        [
+            r["rank"] or "–",
+            r["organisation"],
+            r["periods_met"],
+            r["periods_judged"],
+            f"{pct(r['share_met'])} ({pct(r['share_lower'])[:-1]}–{pct(r['share_upper'])})",
+        ]
+        for r in rows
+    ]
+    assert len(shown) == 6
+    assert [row[:5] for row in shown] == from_file
+
+
+def test_department_csv_is_each_days_table(page: Page, site: str) -> None:
+    page.goto(f"{site}/department/boston-public-works-department?month=2015-07")
+    page.locator("section.service").first.wait_for()
+    rows = linked_csv(page, "daily")
+    assert {r["day"][:7] for r in rows} == {"2015-07"}
+    services = page.locator("section.service h2").all_text_contents()
+    assert services and sorted(services) == sorted({r["service"] for r in rows})
+    for index, service in enumerate(services):
+        shown = cells(page, f"section.service >> nth={index} >> table.table tbody tr")
+        from_file = [
+            [
+                f"{dt.date.fromisoformat(r['day']):%a %d %b}",
+                f"{int(r['due']):,}",
+                f"{int(r['on_time']):,}",
+                pct(r["share_on_time"]),
+                VERDICT[r["status"]],
+            ]
+            for r in rows
+            if r["service"] == service
+        ]
+        assert shown == from_file, service
+    records = linked_csv(page, "days-met")
+    headlines = page.locator("section.service p.headline").all_text_contents()
+    assert headlines == [r["headline"] for r in records]
+
+
+def test_monthly_department_csv_is_its_months_table(page: Page, site: str) -> None:
+    page.goto(f"{site}/department/nhs-england-woking-walk-in-centre")
+    shown = cells(page, "table.table tbody tr")
+    rows = linked_csv(page, "records")
+    from_file = [
+        [
+            f"{dt.date.fromisoformat(r['period_start']):%B %Y}",
+            "–" if r["value"] == "" else f"{float(r['value']) * 100:.1f}%",
+            f"{r['comparator']} {float(r['target']) * 100:.1f}%",
+            MONTH_VERDICT[r["status"]],
+        ]
+        for r in reversed(rows)  # the page shows the newest month first
+    ]
+    assert len(shown) == 13
+    assert shown == from_file
