@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics import records, spc
+from metrics import records
 from metrics.queries import SERIES_KEY, _frame
 
 
@@ -79,23 +79,6 @@ def pooled_months(
            ORDER BY d.month""",
         {"slug": slug, "service": service_slug},
         con,
-    )
-
-
-def pooled_spc(pooled: pl.DataFrame) -> spc.SpcResult | None:
-    """SPC of a daily service's pooled share, month by month (rows of `pooled_months`).
-
-    Ingest stores SPC for monthly standards only; a daily service has at most a few dozen
-    months, so its chart is computed when asked for. None with fewer than two figures.
-    """
-    series = pooled.sort("period_start")
-    if series["value"].drop_nulls().len() < 2:
-        return None
-    return spc.spc(
-        list(series["period_start"]),
-        list(series["value"]),
-        improvement="increase",
-        target=float(series["target"][-1]),
     )
 
 

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from dashboard import charts, figures, panels
-from metrics import queries, standard_series
+from metrics import queries, series, standard_series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
 from metrics.stats import funnel_limit, rank_with_ties
@@ -176,7 +176,7 @@ def test_spc_chart_title_and_summary() -> None:
     )
     assert "Mean 55.7% (solid line); process limits 27.1% to 84.4% (dashed)" in chart.summary[2]
     met_all = monthly([0.97, 0.99, 0.98], 0.95)
-    met_result = standard_series.pooled_spc(met_all)  # the same call as for a pooled series
+    met_result = series.series_spc(met_all)  # as for a pooled daily series
     assert met_result is not None
     short = charts.spc_chart(met_result, met_all, "month")
     assert short.title.startswith("Met the standard in 3 of 3 months")
@@ -192,7 +192,7 @@ def test_seconds_are_drawn_in_minutes() -> None:
 
 def test_a_series_too_short_for_limits_is_said_in_words() -> None:
     one = monthly([0.5], 0.95)
-    assert standard_series.pooled_spc(one) is None
+    assert series.series_spc(one) is None
     assert panels.too_few_to_chart(one) == (
         "There is only one figure so far (50.0%), so there is no trend to chart."
     )

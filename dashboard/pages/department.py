@@ -13,7 +13,7 @@ from dashboard import components, links, panels
 from dashboard.panels import monthly_spc_panel, spc_panel
 from dashboard.params import choose_month
 from dashboard.standard_text import months_met_sentence
-from metrics import queries, standard_series
+from metrics import queries, series, standard_series
 from metrics.wording import month_name, summary_sentences
 
 
@@ -57,7 +57,7 @@ def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.
     pooled = standard_series.pooled_months(slug, service_slug)
     return spc_panel(
         pooled,
-        standard_series.pooled_spc(pooled),
+        series.series_spc(pooled),
         f"{service}: pooled share on time each month",
         what="The pooled share on time met the standard",
     )

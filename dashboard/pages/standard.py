@@ -16,7 +16,7 @@ from dash import html
 from dashboard import components, panels
 from dashboard.panels import spc_panel
 from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
-from metrics import queries, standard_series
+from metrics import queries, series, standard_series
 
 
 def _find(slug: str | None, standard: str | None) -> tuple[dict[str, str], dict[str, Any]] | None:
@@ -120,7 +120,7 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
         ),
         spc_panel(
             pooled,
-            standard_series.pooled_spc(pooled),
+            series.series_spc(pooled),
             "Pooled share on time each month",
             level=2,
             what="The pooled share on time met the standard",
