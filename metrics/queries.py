@@ -59,12 +59,13 @@ def league_table(
     periods_no_data, share_met (met / judged, null when nothing was judged), share_lower and
     share_upper (Wilson 95% interval), band (funnel plot, 99.8% limits: 'above expected',
     'within expected range', 'below expected'), reliability ('[u]' when fewer periods were
-    judged than the minimum; such rows are neither banded nor ranked).
+    judged than the minimum; such rows are neither banded nor ranked), lower_95, upper_95,
+    lower_998, upper_998 (the funnel's limits at the row's periods judged).
     """
     return _frame(
         """SELECT rank, organisation, org_slug, jurisdiction, grain, periods_met,
                   periods_judged, periods_no_data, share_met, share_lower, share_upper,
-                  band, reliability
+                  band, reliability, lower_95, upper_95, lower_998, upper_998
            FROM league WHERE jurisdiction = $j AND month = $month
            ORDER BY rank NULLS LAST, organisation""",
         {"j": jurisdiction, "month": month},
@@ -292,3 +293,37 @@ days_met_records = cached(days_met_records)
 service_days = cached(service_days)
 standards = cached(standards)
 service_summaries = cached(service_summaries)
+
+
+SERIES_KEY = "CASE WHEN grain = 'day' THEN service_slug ELSE slug(standard_id) END"
+"""A standard series' key under its organisation (`/department/<org>/<key>`): a daily standard
+covers every service of a source, so its series is named by service; any other by its
+standard id, as a slug ('gc:1008' -> 'gc-1008')."""
+
+
+def search(
+    text: str, limit: int = 50, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """Organisations and services whose name contains the text, in every jurisdiction.
+
+    Case-insensitive; the text is a bound parameter matched literally (no wildcards).
+    Columns: kind ('organisation' or 'service'), name, standard (wording; null for
+    organisations), organisation, org_slug, jurisdiction, series (the service's key under
+    `/department/<org_slug>/`; null for organisations), total (matches before the limit).
+    """
+    return _frame(
+        f"""WITH hits AS (
+               SELECT DISTINCT 'organisation' AS kind, organisation AS name,
+                      NULL::VARCHAR AS standard, organisation, org_slug, jurisdiction,
+                      NULL::VARCHAR AS series
+               FROM league WHERE contains(lower(organisation), lower($q))
+               UNION ALL
+               SELECT DISTINCT 'service', service, standard, organisation, org_slug,
+                      jurisdiction, {SERIES_KEY}
+               FROM judgements
+               WHERE org_level = 'organisation' AND contains(lower(service), lower($q)))
+           SELECT *, count(*) OVER () AS total FROM hits
+           ORDER BY kind, name, organisation, standard LIMIT $limit""",  # noqa: S608 - a constant
+        {"q": text, "limit": limit},
+        con,
+    )

@@ -40,6 +40,22 @@ TITLES = {
 }
 # The control that chooses each page's period.
 PERIOD_LABEL = {"compare": "From", "data": ""}
+# Pages with charts, the per-standard page and search results.
+TRUST = "/department/nhs-england-airedale-nhs-foundation-trust"
+PAGES |= {
+    "search": "/?q=street",
+    "department-monthly": TRUST,
+    "standard-daily": "/department/boston-public-works-department/street-light-outages",
+    "standard-monthly": f"{TRUST}/nhs-ae-4-hours",
+}
+TITLES |= {
+    "search": "League table – Service Standards Tracker",
+    "department-monthly": "AIREDALE NHS FOUNDATION TRUST – Service Standards Tracker",
+    "standard-daily": "Street Light Outages, Public Works Department – Service Standards Tracker",
+    "standard-monthly": "A&E: seen within 4 hours, AIREDALE NHS FOUNDATION TRUST – "
+    "Service Standards Tracker",
+}
+PERIOD_LABEL |= {"department-monthly": "", "standard-daily": "", "standard-monthly": ""}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (

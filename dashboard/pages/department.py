@@ -9,9 +9,11 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, links
+from dashboard import components, links, panels
+from dashboard.panels import monthly_spc_panel, spc_panel
 from dashboard.params import choose_month
-from metrics import queries
+from dashboard.standard_text import months_met_sentence
+from metrics import queries, series, standard_series
 from metrics.wording import month_name, summary_sentences
 
 
@@ -26,14 +28,14 @@ dash.register_page(__name__, path_template="/department/<slug>", title=title, na
 
 
 def service_section(
-    record: dict[str, Any], summary: dict[str, Any], days: pl.DataFrame, month: dt.date
+    record: dict[str, Any], summary: dict[str, Any], days: pl.DataFrame, month: dt.date, slug: str
 ) -> html.Section:
-    """One service: its headline sentence, calendar, key and daily figures."""
+    """One service: its headline sentence, calendar, key, daily figures and monthly trend."""
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     return html.Section(
         [
-            html.H2(service),
+            html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
             html.P(str(record["headline"]), className="headline"),
             html.Ul([html.Li(t) for t in summary_sentences(summary, target)], className="facts"),
             html.P(
@@ -44,8 +46,20 @@ def service_section(
             ),
             components.days_calendar(service, days, month),
             components.days_table(service, days, month),
+            pooled_trend(slug, str(record["service_slug"]), service),
         ],
         className="service",
+    )
+
+
+def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.P:
+    """The service's pooled share on time, month by month, against the standard (with SPC)."""
+    pooled = standard_series.pooled_months(slug, service_slug)
+    return spc_panel(
+        pooled,
+        series.series_spc(pooled),
+        f"{service}: pooled share on time each month",
+        what="The pooled share on time met the standard",
     )
 
 
@@ -76,7 +90,11 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
     view = {"organisation": slug, "month": f"{choice.month:%Y-%m}"}
     sections = [
         service_section(
-            r, summaries[r["service"]], days.filter(days["service"] == r["service"]), choice.month
+            r,
+            summaries[r["service"]],
+            days.filter(days["service"] == r["service"]),
+            choice.month,
+            slug or "",
         )
         for r in records.iter_rows(named=True)
     ]
@@ -97,13 +115,21 @@ def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -
 
 def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
     """An organisation whose standards are judged monthly: each standard's months."""
+    slug = org["slug"]
+    keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
     sections = [
         html.Section(
             [
-                html.H2(str(part["service"][0])),
+                html.H2(
+                    html.A(
+                        str(part["service"][0]),
+                        href=f"/department/{slug}/{keys[part['standard_id'][0]]}",
+                    )
+                ),
                 html.P(str(part["standard"][0]), className="hint"),
                 html.P(months_met_sentence(part), className="headline"),
-                *spc_sentences(part),
+                panels.months_strip(part, f"{part['service'][0]}: each month's verdict"),
+                monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
                 components.months_table(part),
             ],
             className="service",
@@ -118,21 +144,3 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
             *sections,
         ]
     )
-
-
-def months_met_sentence(part: pl.DataFrame) -> str:
-    """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
-    met = part.filter(pl.col("status") == "met").height
-    judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
-    missing = part.filter(pl.col("status") == "no_data").height
-    text = f"Met its standard in {met} of {judged} months judged"
-    return text + (f"; {missing} months had no figures" if missing else "")
-
-
-def spc_sentences(part: pl.DataFrame) -> list[html.P]:
-    """Statistical process control verdicts for the standard's monthly series, in words."""
-    result = queries.standard_spc(part)
-    if result is None:
-        return []
-    lines = [result.variation_sentence, result.assurance_sentence, result.warning]
-    return [html.P(line, className="hint") for line in lines if line]

@@ -7,9 +7,11 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, links
+from dashboard import charts, components, links, panels
 from dashboard.params import choose_jurisdiction, choose_month, month_text
+from dashboard.search import LIMIT, query_text, search_form, search_results
 from metrics import queries
+from metrics.funnel import funnel_curve
 from metrics.wording import league_window, percent
 
 dash.register_page(
@@ -31,7 +33,12 @@ def headline(league: pl.DataFrame, area: str, window: str) -> str:
     )
 
 
-def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown: str) -> html.Div:
+def layout(
+    jurisdiction: str | None = None,
+    month: str | None = None,
+    q: str | None = None,
+    **_unknown: str,
+) -> html.Div:
     """The league table for the view in the URL; bad values show a default, and say so."""
     areas = queries.jurisdictions()
     options = list(zip(areas["slug"], areas["jurisdiction"], strict=True))
@@ -59,10 +66,12 @@ def layout(jurisdiction: str | None = None, month: str | None = None, **_unknown
                 )
             ),
             components.view_form("/", months, choice.month, area.slug or ""),
+            *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(str(league["grain"][0])), className="hint"),
             components.league_table(league, choice.month, caption),
             links.download_links("league", view, "this table"),
+            funnel_panel(league, area.name, window),
             links.download_links(
                 "records", {"jurisdiction": area.slug}, f"every judged period for {area.name}"
             ),
@@ -88,3 +97,23 @@ BANDS = (
     " The last column compares each organisation with the others allowing for chance "
     "(a funnel plot at 99.8% limits); ranks differ mostly by chance, so read the bands first."
 )
+
+
+def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div:
+    """The league table drawn as a funnel plot, beneath the table that holds its figures."""
+    periods = (
+        components.PERIOD_WORD.get(str(league["grain"][0]), "Periods")
+        if league.height
+        else "Periods"
+    )
+    chart = charts.funnel_chart(league, funnel_curve(league), area, window, periods)
+    return panels.chart_panel(chart, level=2)
+
+
+def search_part(q: str | None, area: str, month: str) -> list[html.Form | html.Section]:
+    """The search box, and its results when a search was asked for."""
+    text = query_text(q)
+    form = search_form(text, {"jurisdiction": area, "month": month})
+    if not text:
+        return [form]
+    return [form, search_results(text, queries.search(text, LIMIT))]

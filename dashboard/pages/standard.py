@@ -1,0 +1,129 @@
+"""`/department/<slug>/<standard>`: one standard of an organisation in depth, all its periods.
+
+The standard segment is the series key (metrics.queries.SERIES_KEY): the service's slug for a
+daily standard, the standard id as a slug for any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash
+import polars as pl
+from dash import html
+
+from dashboard import components, panels
+from dashboard.panels import spc_panel
+from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
+from metrics import queries, series, standard_series
+
+
+def _find(slug: str | None, standard: str | None) -> tuple[dict[str, str], dict[str, Any]] | None:
+    """The organisation and the series named in the URL, or None."""
+    org = queries.organisation(slug) if slug else None
+    if org is None or not standard:
+        return None
+    found = standard_series.series_list(slug or "").filter(pl.col("series") == standard)
+    return (org, found.row(0, named=True)) if found.height else None
+
+
+def title(slug: str | None = None, standard: str | None = None) -> str:
+    """The browser title names the service and the organisation."""
+    found = _find(slug, standard)
+    if found is None:
+        return "Standard not found – Service Standards Tracker"
+    org, row = found
+    return f"{row['service']}, {org['organisation']} – Service Standards Tracker"
+
+
+# order=0: matched before `/department/<slug>`, whose pattern would also take "<slug>/<standard>".
+dash.register_page(
+    __name__, path_template="/department/<slug>/<standard>", title=title, name="Standard", order=0
+)
+
+
+def not_found(slug: str | None) -> html.Div:
+    """A clear message and a way on, for an unknown organisation or standard."""
+    org = queries.organisation(slug) if slug else None
+    back = (
+        html.A(f"See every standard of {org['organisation']}", href=f"/department/{slug}")
+        if org
+        else html.A("See all departments", href="/")
+    )
+    return html.Div(
+        [
+            html.H1("Standard not found"),
+            html.P(["There is no standard at this address. ", back, "."]),
+        ]
+    )
+
+
+def layout(slug: str | None = None, standard: str | None = None, **_unknown: str) -> html.Div:
+    """Every period of one standard of one organisation."""
+    found = _find(slug, standard)
+    if found is None:
+        return not_found(slug)
+    org, row = found
+    periods = standard_series.series_periods(slug or "", standard or "")
+    body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)
+    return html.Div(
+        [
+            html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
+            html.H1(f"{row['service']}, {org['organisation']}"),
+            html.P(str(row["standard"]), className="lead"),
+            *body,
+        ]
+    )
+
+
+def fiscal_year_label(start: dt.date) -> str:
+    """'2023-24'."""
+    return f"{start.year}-{(start.year + 1) % 100:02d}"
+
+
+def periodic_body(periods: pl.DataFrame) -> list[Any]:
+    """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
+    grain = str(periods["grain"][0])
+    noun = "fiscal year" if grain == "fiscal_year" else "month"
+    record = standard_series.series_record(periods, grain)
+    sentence = months_met_sentence(periods)
+    if grain == "fiscal_year":
+        sentence = sentence.replace(" months", " fiscal years")
+    label_of = fiscal_year_label if grain == "fiscal_year" else panels.month_label
+    return [
+        html.P(sentence, className="headline"),
+        html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
+        html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
+        panels.months_strip(periods, f"Each {noun}'s verdict", label_of),
+        spc_panel(periods, queries.standard_spc(periods), "Process limits each " + noun, 2, noun),
+        components.months_table(periods),
+    ]
+
+
+def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
+    """A daily standard: days met over all its days, and month by month, pooled and charted."""
+    pooled = standard_series.pooled_months(slug, str(row["series"]))
+    days_record = standard_series.series_record(days, "day")
+    months_record = standard_series.series_record(pooled, "month")
+    first, last = days["period_start"][0], days["period_start"][-1]
+    return [
+        html.P(
+            f"Met its standard on {days_record.record.met} of {days_record.record.judged} days "
+            f"judged, {first:%-d %B %Y} to {last:%-d %B %Y}",
+            className="headline",
+        ),
+        html.Ul([html.Li(t) for t in record_sentences(days_record, "day")], className="facts"),
+        html.Ul(
+            [html.Li(t) for t in change_sentences(months_record, pooled, "month")],
+            className="facts",
+        ),
+        spc_panel(
+            pooled,
+            series.series_spc(pooled),
+            "Pooled share on time each month",
+            level=2,
+            what="The pooled share on time met the standard",
+        ),
+        panels.days_met_months_table(pooled, f"{row['service']}: days met each month"),
+    ]

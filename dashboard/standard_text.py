@@ -1,0 +1,88 @@
+"""Sentences for one standard's record over all its periods: last met, runs, changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard.components import _figure as value_text
+from metrics.standard_series import SeriesRecord, previous_period
+from metrics.wording import league_window, month_name
+
+NOUNS = {"day": "day", "month": "month", "fiscal_year": "fiscal year"}
+
+
+def period_name(period: dt.date, grain: str) -> str:
+    """'3 July 2015', 'July 2015' or 'fiscal year 2022-23'."""
+    if grain == "day":
+        return f"{period:%-d %B %Y}"
+    return league_window(grain, period) if grain == "fiscal_year" else month_name(period)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def record_sentences(record: SeriesRecord, grain: str) -> list[str]:
+    """When the standard was last met, the runs of misses and how complete the figures are."""
+    noun = NOUNS[grain]
+    out = [
+        f"Standard last met in {period_name(record.last_met, grain)}."
+        if record.last_met
+        else f"Standard not met in any {noun} judged."
+    ]
+    if grain == "day" and record.last_met:
+        out[0] = out[0].replace("met in", "met on")
+    if record.current_miss_run:
+        out.append(
+            f"Missed in the latest {_plural(record.current_miss_run, noun)} judged in a row."
+        )
+    if record.longest_miss_run:
+        out.append(f"Longest run of {noun}s missed: {record.longest_miss_run}.")
+    if record.record.no_data:
+        out.append(f"{_plural(record.record.no_data, noun)} had no figures and are not judged.")
+    return out
+
+
+def change_text(change: float | None, unit: str, comparator: str) -> str:
+    """'up 1.4 percentage points (better)'; 'no figure to compare' when there is none."""
+    if change is None:
+        return "no figure to compare"
+    if change == 0:
+        return "no change"
+    size = (
+        f"{abs(change) * 100:.1f} percentage points"
+        if unit == "share"
+        else value_text(abs(change), unit)
+    )
+    better = (change > 0) == (comparator == ">=")
+    return f"{'up' if change > 0 else 'down'} {size} ({'better' if better else 'worse'})"
+
+
+def change_sentences(record: SeriesRecord, frame: pl.DataFrame, noun: str) -> list[str]:
+    """The latest figure and its change on the previous period and a year earlier."""
+    if record.latest is None:
+        return ["No period has a figure yet."]
+    grain = "fiscal_year" if noun == "fiscal year" else noun
+    unit, comparator = str(frame["unit"][0]), str(frame["comparator"][0])
+    latest = frame.filter(pl.col("period_start") == record.latest)["value"][0]
+    before = period_name(previous_period(record.latest, grain), grain)
+    out = [
+        f"Latest figure, {period_name(record.latest, grain)}: {value_text(latest, unit)}.",
+        f"Change on {before}: {change_text(record.change_previous, unit, comparator)}.",
+    ]
+    if grain != "fiscal_year":  # for a fiscal year the previous period is the year before
+        out.append(
+            f"Change on a year earlier: {change_text(record.change_year, unit, comparator)}."
+        )
+    return out
+
+
+def months_met_sentence(part: pl.DataFrame) -> str:
+    """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
+    met = part.filter(pl.col("status") == "met").height
+    judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
+    missing = part.filter(pl.col("status") == "no_data").height
+    text = f"Met its standard in {met} of {judged} months judged"
+    return text + (f"; {missing} months had no figures" if missing else "")
