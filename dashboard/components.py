@@ -126,7 +126,7 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
         for r in frame.iter_rows(named=True)
     ]
     return html.Div(
-        html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table"),
+        html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table league-table"),
         className="table-wrap",
         tabIndex=0,
         role="region",
@@ -226,7 +226,7 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
             html.Div(
                 html.Table(
                     [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-                    className="table",
+                    className="table days-table",
                 ),
                 className="table-wrap",
                 # A region that may scroll sideways must take keyboard focus (WCAG 2.1.1).
@@ -275,7 +275,10 @@ def months_table(part: pl.DataFrame) -> html.Div:
     )  # fmt: skip
     caption = f"{part['service'][0]}: each month"
     return html.Div(
-        html.Table([html.Caption(caption), html.Thead(head), html.Tbody(rows)], className="table"),
+        html.Table(
+            [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
+            className="table months-table",
+        ),
         className="table-wrap",
         tabIndex=0,
         role="region",

@@ -61,7 +61,7 @@ def pct(text: str) -> str:
 
 def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
     page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
-    shown = cells(page, "table.table tbody tr")
+    shown = cells(page, "table.league-table tbody tr")
     rows = linked_csv(page, "league")
     from_file = [
         [
@@ -85,7 +85,7 @@ def test_department_csv_is_each_days_table(page: Page, site: str) -> None:
     services = page.locator("section.service h2").all_text_contents()
     assert services and sorted(services) == sorted({r["service"] for r in rows})
     for index, service in enumerate(services):
-        shown = cells(page, f"section.service >> nth={index} >> table.table tbody tr")
+        shown = cells(page, f"section.service >> nth={index} >> table.days-table tbody tr")
         from_file = [
             [
                 f"{dt.date.fromisoformat(r['day']):%a %d %b}",
@@ -105,7 +105,7 @@ def test_department_csv_is_each_days_table(page: Page, site: str) -> None:
 
 def test_monthly_department_csv_is_its_months_table(page: Page, site: str) -> None:
     page.goto(f"{site}/department/nhs-england-woking-walk-in-centre")
-    shown = cells(page, "table.table tbody tr")
+    shown = cells(page, "table.months-table tbody tr")
     rows = linked_csv(page, "records")
     from_file = [
         [
