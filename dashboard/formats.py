@@ -19,7 +19,9 @@ import pyarrow.parquet as pq
 from dashboard import export
 from metrics.datasets import Rows, SqlQuery
 
-BATCH_ROWS = 100_000
+# Rows per Arrow batch from DuckDB: at 100,000 a site worker streaming 5M records peaked at
+# 332 MB, at 25,000 at 281 MB (benchmarks/bench_export.py, site route).
+BATCH_ROWS = 25_000
 Writer = Callable[[pa.RecordBatchReader], Iterator[bytes]]
 T = TypeVar("T")
 
