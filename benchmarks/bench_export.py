@@ -2,11 +2,13 @@
 
 `make bench-export` builds a synthetic `records` table (5,000,000 rows by default) in a temp
 DuckDB file, then times (a) DuckDB's own `COPY ... TO 'file.csv'`, (b) `csv_stream` through
-`csv_response` served by a real gunicorn worker and downloaded over loopback HTTP, and
-(c) Datasette streaming the same rows from SQLite (`?_stream=on`), installed into a throwaway
-venv under the temp dir (never a project dependency). Peak RSS is each server process's
-VmHWM. Everything listens on 127.0.0.1 only, every request and subprocess has a timeout, and
-every server is stopped at the end. This module is also the gunicorn app (`bench_export:app`).
+`csv_response` served by a real gunicorn worker and downloaded over loopback HTTP, (b') the
+site itself serving `/download/records.csv` (its sorted query, parameters and headers) from
+the same rows, and (c) Datasette streaming the same rows from SQLite (`?_stream=on`),
+installed into a throwaway venv under the temp dir (never a project dependency). Peak RSS
+is each server process's VmHWM. Everything listens on 127.0.0.1 only, every request and
+subprocess has a timeout, and every server is stopped at the end. This module is also the
+gunicorn app (`bench_export:app`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import duckdb
 import flask
 
 from dashboard.export import csv_response, csv_stream, row_count
+from ingest.schema import create_schema
 from metrics.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +45,19 @@ EXPORT_SQL = "SELECT * FROM records WHERE period_start >= $since"
 COPY_SELECT = "SELECT * FROM records WHERE period_start >= DATE '2000-01-01'"
 COPY_SQL = "COPY (" + COPY_SELECT + ") TO '{out}' (HEADER)"
 OURS = "ours: gunicorn + csv_stream"
+SITE = "site: /download/records.csv (sorted)"
+# What the real site's records route reads: the synthetic rows seen as `judgements`.
+SITE_TABLES = """
+CREATE VIEW judgements AS SELECT *, 'organisation' AS org_level, 'bench' AS org_slug,
+    value_status AS marker FROM records;
+INSERT INTO meta VALUES ('warehouse_version', 'bench'), ('published_at', '2026-01-01T00:00:00');
+CREATE TABLE source_facts (source_id VARCHAR, jurisdiction VARCHAR, kind VARCHAR,
+    cadence VARCHAR, data_as_of TIMESTAMP, first_opened DATE, last_opened DATE,
+    last_received TIMESTAMP);
+CREATE MACRO slug(x) AS trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
+CREATE TABLE league (jurisdiction VARCHAR, month DATE, grain VARCHAR, organisation VARCHAR,
+    org_slug VARCHAR);
+"""
 ORGANISATIONS = [
     "Hôpital Général de Montréal",
     "Ville de Québec",
@@ -265,6 +281,26 @@ def measure_ours(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, flo
     return result
 
 
+def measure_site(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, float]:
+    """The site itself (dashboard.app under its gunicorn settings, one worker) on the rows."""
+    port = free_port()
+    env = os.environ | {
+        "TRACKER_WAREHOUSE_PATH": str(db),
+        "TRACKER_PORT": str(port),
+        "TRACKER_WORKERS": "1",
+        "TRACKER_DUCKDB_MEMORY_LIMIT": opts.memory_limit,
+        "TRACKER_DUCKDB_THREADS": str(opts.threads),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), "-c", str(ROOT / "dashboard" / "gunicorn_conf.py")]
+    command += ["--chdir", str(ROOT), "--access-logfile", "/dev/null", "dashboard.app:server"]
+    with server(command, env, tmp / "site.log") as proc:
+        wait_until_serving(port, proc, 60)
+        result = download(port, "/download/records.csv", opts.timeout)
+        result["rss"] = max(vm_hwm_mb(pid) for pid in children(proc.pid))
+    return result
+
+
 # ---- Datasette ---------------------------------------------------------------------------
 
 
@@ -372,6 +408,14 @@ def report(results: list[tuple[str, dict[str, float]]], opts: argparse.Namespace
     print(f"target ours >= 50% of COPY (same threads): {verdict} ({rate / copy_rate:.0%})")
     verdict = "PASS" if ours["rss"] < 300 else "FAIL"
     print(f"target peak RSS < 300 MB: {verdict} ({ours['rss']:.0f} MB)")
+    if SITE in by_name:
+        site = by_name[SITE]
+        site_rate = site["rows"] / site["seconds"]
+        verdict = "PASS" if site_rate >= 0.5 * copy_rate and site["rss"] < 300 else "FAIL"
+        print(
+            f"site route: {site_rate / copy_rate:.0%} of COPY, peak RSS {site['rss']:.0f} MB, "
+            f"X-Row-Count {int(site['declared_rows']):,} vs {int(site['rows']):,}: {verdict}"
+        )
     print(
         f"machine: {os.cpu_count()} cores, shared with other work, so figures are indicative; "
         f"DuckDB memory_limit={opts.memory_limit}, batch_rows={opts.batch_rows:,}"
@@ -383,6 +427,8 @@ def build(db: Path, rows: int) -> None:
     with duckdb.connect(str(db)) as con:
         params = {"jurisdictions": JURISDICTIONS, "organisations": ORGANISATIONS}
         con.sql(RECORDS_SQL, params=params | {"services": SERVICES, "rows": rows})
+        create_schema(con)  # the site's footer reads ingest's (here empty) tables
+        con.execute(SITE_TABLES)
     size = db.stat().st_size / 1e6
     print(f"built {rows:,} rows in {time.perf_counter() - start:.1f}s ({size:.0f} MB)", flush=True)
 
@@ -417,6 +463,8 @@ def compare(
         results.append((name, measure_copy(db, tmp, threads, opts.memory_limit, opts.timeout)))
         print(row_line(*results[-1]), flush=True)
     results.append((OURS, measure_ours(db, tmp, opts)))
+    print(row_line(*results[-1]), flush=True)
+    results.append((SITE, measure_site(db, tmp, opts)))
     print(row_line(*results[-1]), flush=True)
     if installing is None:
         print("Datasette: skipped (--skip-datasette)")

@@ -8,7 +8,8 @@ benchmarks only), loaded into the warehouse's `cases` table with the real Boston
 entry, as ingest leaves them. Each timed step runs in its own subprocess on a copy of that
 warehouse, so its peak RSS (VmHWM, via wait4) is its own; repeats are interleaved and the
 fastest kept. Target (issue 4): full recompute <= 5x the single query.
-Run with `make bench-metrics`; `--profile` adds EXPLAIN ANALYZE of every build statement.
+Run with `make bench-metrics`; `--profile` adds each build statement's time and slowest
+operators, from DuckDB's profiler (the figures EXPLAIN ANALYZE prints).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ingest.run import write_catalog
 from ingest.schema import create_schema
 from metrics.build import MEASURES, build_measures
 from metrics.league import band_league
-from metrics.series import build_series
+from metrics.series import MET_RECORDS, _charts
 from settings import ROOT, get_settings
 
 ROWS = 5_000_000
@@ -144,36 +145,54 @@ def step_build(work: Path) -> dict[str, Any]:
 
 
 def statements() -> list[str]:
-    """MEASURES split into its statements (build_measures runs it as one script)."""
-    return [s for s in re.split(r";\s*\n", MEASURES) if s.strip()]
+    """The build's SQL statements: MEASURES split up (build_measures runs it as one script),
+    then met_records."""
+    return [st for st in re.split(r";\s*\n", MEASURES) if st.strip()] + [MET_RECORDS]
+
+
+def operators(con: duckdb.DuckDBPyConnection, statement: str, out: Path) -> list[list[Any]]:
+    """Run a statement under DuckDB's profiler (what EXPLAIN ANALYZE shows): its two slowest
+    operators as [seconds, operator, rows]."""
+    out.unlink(missing_ok=True)
+    con.execute("PRAGMA enable_profiling = 'json'")
+    con.execute(f"PRAGMA profiling_output = '{out}'")
+    con.execute(statement)
+    con.execute("PRAGMA disable_profiling")
+    found: list[list[Any]] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        found.append([node.get("timing", 0.0), node.get("type"), node.get("intermediate_rows")])
+        for child in node.get("children", []):
+            walk(child)
+
+    # Statements without a plan to profile (CREATE MACRO) leave no file.
+    for node in json.loads(out.read_text())["operator"] if out.exists() else []:
+        walk(node)
+    return sorted(found, key=lambda f: -f[0])[:2]
 
 
 def step_profile(work: Path) -> dict[str, Any]:
-    """Each build statement timed on its own, then EXPLAIN ANALYZE of the slowest."""
+    """Each build statement on its own with its slowest operators, then the Python steps."""
     con = copy_of_base(work, "profile")
     timings = []
     for statement in statements():
         started = time.perf_counter()
-        con.execute(statement)
-        label = " ".join(re.sub(r"--[^\n]*", "", statement).split())[:90]
-        timings.append((label, time.perf_counter() - started, statement))
-    after_sql: dict[str, Callable[[], None]] = {
+        top = operators(con, statement, work / "profile.json")
+        label = " ".join(re.sub(r"--[^\n]*", "", statement).split())[:80]
+        timings.append((label, time.perf_counter() - started, top))
+    after_sql: dict[str, Callable[[], object]] = {
         "league.band_league: bands and ranks (Python)": lambda: band_league(con, 10),
-        "series.build_series: met_records, SPC": lambda: build_series(con),
+        "series._charts: SPC of every monthly series (Python)": lambda: _charts(con),
     }
     for label, step in after_sql.items():
         started = time.perf_counter()
         step()
-        timings.append((label, time.perf_counter() - started, ""))
+        timings.append((label, time.perf_counter() - started, []))
     started = time.perf_counter()
     build_measures(con)
     whole = time.perf_counter() - started
-    slowest = sorted((t for t in timings if t[2]), key=lambda t: -t[1])[:2]
-    plans = [con.execute(f"EXPLAIN ANALYZE {s}").fetchall()[0][1] for _, _, s in slowest]
-    # The plans' boxes for wide projections run to hundreds of columns; the timings are left.
-    plans = ["\n".join(line[:100] for line in plan.splitlines()) for plan in plans]
     con.close()
-    return {"timings": [t[:2] for t in timings], "whole": whole, "plans": plans}
+    return {"timings": timings, "whole": whole}
 
 
 STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
@@ -220,11 +239,11 @@ def report(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def print_profile(profile: dict[str, Any]) -> None:
-    print(f"\nProfile: build_measures {profile['whole']:.3f} s in one go; statements alone:")
-    for label, seconds in sorted(profile["timings"], key=lambda t: -t[1]):
-        print(f"{seconds:>8.3f} s  {label}")
-    for plan in profile["plans"]:
-        print(f"\nEXPLAIN ANALYZE of a slowest statement:\n{plan}")
+    print(f"\nProfile: build_measures {profile['whole']:.3f} s in one go; each step alone, "
+          "with its slowest operators (DuckDB profiler):")  # fmt: skip
+    for label, seconds, top in sorted(profile["timings"], key=lambda t: -t[1]):
+        ops = "; ".join(f"{op} {t:.3f} s, {rows:,} rows" for t, op, rows in top)
+        print(f"{seconds:>8.3f} s  {label}" + (f"\n            {ops}" if ops else ""))
 
 
 def parent(args: argparse.Namespace) -> None:

@@ -79,7 +79,7 @@ def cell(row: dict[str, Any] | None, grain: str) -> html.Td:
             f" {_figure(row['value'], str(row['unit']))} ",
             html.Span(VERDICT[status], className="verdict"),
         ],
-        className="num",
+        className="num compare-cell",
     )  # fmt: skip
 
 

@@ -106,6 +106,19 @@ def _page(args: MultiDict[str, str]) -> tuple[int, int]:
     return int(page), int(per_page)
 
 
+def _first_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """The league's default area: the first jurisdiction, as on the home page."""
+    slugs = queries.jurisdictions(con)["slug"]
+    return _jurisdiction(str(slugs[0]), con) if len(slugs) else None
+
+
+def _latest(months: list[dt.date]) -> dt.date:
+    """The league's default month: the latest with figures."""
+    if not months:
+        raise BadArgs("There is no league table yet: no figures have been loaded.")
+    return months[-1]
+
+
 def _scope(f: Filters, area: tuple[str, str] | None) -> str:
     """The leading part of a file name: the one organisation, else the area, else the source."""
     if len(f.organisations) == 1:
@@ -145,11 +158,12 @@ def parse(
     get = {name: _one(args, name) for name in allowed}
     area = _jurisdiction(get.get("jurisdiction"), con)
     if dataset.name == "league" and area is None:
-        area = _jurisdiction(str(queries.jurisdictions(con)["slug"][0]), con)
-    months = _months(area, con)
+        area = _first_area(con)
+    wants_month = get.get("month") is not None or dataset.name == "league"
+    months = _months(area, con) if wants_month else []
     month = _month("month", get.get("month"), months)
     if dataset.name == "league" and month is None:
-        month = months[-1]
+        month = _latest(months)
     start, end = _month("from", get.get("from"), None), _month("to", get.get("to"), None)
     if start and end and start > end:
         raise BadArgs("from must not be after to.")

@@ -52,10 +52,17 @@ LEFT JOIN received r USING (source_id);
 -- The calendar spine: every day from the first month with requests opened to the last,
 -- and never past data_as_of, for every service the source has.
 CREATE OR REPLACE TEMP TABLE spine AS
-SELECT f.source_id, f.jurisdiction, svc.organisation, svc.service, d.day::DATE AS day
-FROM source_facts f
-JOIN (SELECT source_id, organisation, service FROM due_days
-      UNION SELECT source_id, organisation, service FROM no_target_days) svc USING (source_id)
+WITH svc AS MATERIALIZED (  -- slugs once per service, not once per day: the regex costs
+    SELECT s.source_id, s.organisation, s.service,
+           slug(f.jurisdiction || '-' || s.organisation) AS org_slug,
+           slug(s.service) AS service_slug
+    FROM (SELECT source_id, organisation, service FROM due_days
+          UNION SELECT source_id, organisation, service FROM no_target_days) s
+    JOIN source_facts f USING (source_id)
+)
+SELECT f.source_id, f.jurisdiction, svc.organisation, svc.service, svc.org_slug,
+       svc.service_slug, d.day::DATE AS day
+FROM source_facts f JOIN svc USING (source_id)
 CROSS JOIN LATERAL (
     SELECT unnest(generate_series(date_trunc('month', f.first_opened),
                                   least(last_day(f.last_opened), f.data_as_of::DATE),
@@ -64,8 +71,7 @@ CROSS JOIN LATERAL (
 
 CREATE OR REPLACE TABLE service_days AS
 SELECT sp.source_id, sp.jurisdiction, st.standard_id, st.version AS standard_version,
-       sp.organisation, slug(sp.jurisdiction || '-' || sp.organisation) AS org_slug,
-       sp.service, slug(sp.service) AS service_slug, sp.day,
+       sp.organisation, sp.org_slug, sp.service, sp.service_slug, sp.day,
        coalesce(due.due, 0)::BIGINT AS due, coalesce(due.on_time, 0)::BIGINT AS on_time,
        coalesce(nt.no_target, 0)::BIGINT AS no_target, st.target_percent,
        CASE WHEN coalesce(due.due, 0) = 0 THEN 'not_applicable'
@@ -77,7 +83,9 @@ JOIN standards st ON st.source_id = sp.source_id AND st.valid_from <= sp.day
 LEFT JOIN due_days due ON due.source_id = sp.source_id AND due.organisation = sp.organisation
      AND due.service = sp.service AND due.day = sp.day
 LEFT JOIN no_target_days nt ON nt.source_id = sp.source_id AND nt.organisation = sp.organisation
-     AND nt.service = sp.service AND nt.day = sp.day;
+     AND nt.service = sp.service AND nt.day = sp.day
+-- Stored in the order downloads stream them, so a download need not sort millions of rows.
+ORDER BY sp.jurisdiction, sp.organisation, sp.service, st.standard_id, sp.day;
 
 CREATE OR REPLACE TABLE days_met AS
 SELECT source_id, jurisdiction, standard_id, organisation, org_slug, service, service_slug,
@@ -126,7 +134,8 @@ FROM observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
      AND st.valid_from <= o.period_start
      AND (st.valid_to IS NULL OR o.period_start <= st.valid_to)
-WHERE s.reconciles_with IS NULL;
+WHERE s.reconciles_with IS NULL
+ORDER BY jurisdiction, organisation, service, standard_id, period_start;
 
 -- A source that re-publishes another's figures (a workbook beside a CSV) is checked
 -- against it, figure by figure; any row here with differs = true is a discrepancy.

@@ -8,6 +8,7 @@ others it is the organisation's one judged figure for the month, with its verdic
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import duckdb
 import polars as pl
@@ -105,15 +106,19 @@ def comparison(
     )
 
 
-def met_records(part: pl.DataFrame) -> pl.DataFrame:
-    """Each organisation's record over one standard's rows of `comparison`, in the order
-    they first appear there (by name). Columns: org_slug, organisation, met, judged, no_data,
-    share (met / judged; null when nothing was judged)."""
-    return (
+def met_records(part: pl.DataFrame, order: Sequence[str] = ()) -> pl.DataFrame:
+    """Each organisation's record over one standard's rows of `comparison`, in the `order`
+    of their slugs (by name otherwise). Columns: org_slug, organisation, met, judged,
+    no_data, share (met / judged; null when nothing was judged)."""
+    records = (
         part.group_by("org_slug", "organisation", maintain_order=True)
         .agg(pl.col("met").sum(), pl.col("judged").sum(), pl.col("no_data").sum())
         .with_columns(share=pl.when(pl.col("judged") > 0).then(pl.col("met") / pl.col("judged")))
     )
+    if not order:
+        return records
+    position = {slug: i for i, slug in enumerate(order)}
+    return records.sort(pl.col("org_slug").replace_strict(position, default=len(order)))
 
 
 def months_all_and_none(part: pl.DataFrame, organisations: int) -> tuple[int, int, int]:

@@ -5,6 +5,10 @@ an empty list for all), `$standard`, `$month`, `$start`/`$end` (first days of mo
 `$source`. A `*_status` column carries the GSS marker for a value that is missing or
 qualified: [x] not available, [z] not applicable, [p] provisional, [r] revised,
 [u] low reliability.
+
+RECORDS and DAILY have no ORDER BY: `metrics.build` stores `judgements` and `service_days`
+sorted by jurisdiction, organisation, service, standard and period, and DuckDB keeps that
+order in a scan (preserve_insertion_order), so millions of rows stream without a sort.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ WHERE org_level = 'organisation' AND ($j IS NULL OR jurisdiction = $j)
   AND ($standard IS NULL OR standard_id = $standard)
   AND ($start IS NULL OR period_start >= $start)
   AND ($end IS NULL OR period_start <= last_day($end))
-ORDER BY jurisdiction, organisation, service, standard_id, period_start
 """
 
 DAILY = """
@@ -38,7 +41,6 @@ WHERE ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
   AND ($standard IS NULL OR standard_id = $standard)
   AND ($month IS NULL OR date_trunc('month', day) = $month)
-ORDER BY jurisdiction, organisation, service, standard_id, day
 """
 
 DAYS_MET = """

@@ -35,6 +35,7 @@ def test_daily_figures_are_service_days_counted_by_hand(
         "Public Works Department met the standard on 2 of 5 service-days judged (40%), "
         "Transportation - Traffic Division on 1 of 2 (50%)."
     )
+    assert compare.met_records(frame, (TTD, PWD))["org_slug"].to_list() == [TTD, PWD]
     assert compare.spread_sentence(records) == (
         "The highest share met was Transportation - Traffic Division's (50%), the lowest "
         "Public Works Department's (40%): 10 percentage points apart."

@@ -3,13 +3,16 @@
 Every case is a tiny hand-made file in tests/fixtures/malformed/<case>/, in the Boston 311
 layout (`boston-*`) or the NHS England A&E monthly CSV layout (`nhs-*`). Each run starts from
 a published warehouse that already holds one good file of the same catalog entry
-(tests/fixtures/malformed/_baseline/), so a rejected file or a failed run must leave that
-warehouse exactly as it was. Every expected row, count and message is computed by hand.
+(tests/fixtures/malformed/_baseline/), so a failed run must leave that warehouse exactly as
+it was, and a file rejected whole must leave its figures as they were (the rejection, with its
+reason, is added to the load history). Every expected row, count and message is computed by
+hand.
 
 Decisions pinned here: a 0-byte file and a semicolon-delimited file are rejected as a header
 lacking the declared columns; a header-only file loads with 0 rows; "1,000" is not a whole
-number (no locale guessing); a due date after data_as_of is loaded but never judged; a file
-whose only row is the total row cannot place it in a period, so the row is rejected.
+number (no locale guessing); a due date after data_as_of is loaded but never judged, but an
+open or closed time after today (the one clock) is rejected; a file whose only row is the
+total row cannot place it in a period, so the row is rejected.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ NO_SHARED = (
 def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
     """One standard: each organisation's record in words, then the months side by side."""
     grain = str(part["grain"][0])
-    records = compare.met_records(part)
+    records = compare.met_records(part, view.orgs)
     sentences = [
         compare.record_sentence(records, grain),
         compare.spread_sentence(records),
