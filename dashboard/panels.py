@@ -86,10 +86,9 @@ def spc_table(result: SpcResult, unit: str, caption: str) -> html.Details:
         [
             html.Summary(f"The chart's figures: {caption}"),
             html.Div(
-                # Not class "table": the page's own tables are found by that class.
                 html.Table(
                     [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-                    className="figures-table",
+                    className="table figures-table",
                 ),
                 className="table-wrap",
                 tabIndex=0,

@@ -137,7 +137,7 @@ def test_no_csp_violations_under_the_real_policy(browser: Browser, site: str, na
     page.goto(site + PAGES[name])
     page.wait_for_load_state("networkidle")
     if name.startswith("league"):  # and a client-side move to a department, by callback
-        page.locator("table.table tbody th a").first.click()
+        page.locator("table.league-table tbody th a").first.click()
         expect(page.locator("h1")).not_to_contain_text("Which organisations")
         page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__csp") == []
@@ -231,7 +231,7 @@ def test_keyboard_path_through_the_league_table(browser: Browser, site: str) -> 
     order = [
         f"{tag}#{ident}" if ident else f"{tag} {href or text}" for tag, ident, href, text in visited
     ]
-    links = page.locator("table.table tbody th a")
+    links = page.locator("table.league-table tbody th a")
     departments = [
         f"a {href}" for href in links.evaluate_all("as => as.map(a => a.getAttribute('href'))")
     ]

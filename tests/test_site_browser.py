@@ -38,7 +38,7 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
         "Which organisations met their standards? Boston, July 2015"
     )
     expect(page).to_have_title("League table – Service Standards Tracker")
-    rows = page.locator("table.table tbody tr")
+    rows = page.locator("table.league-table tbody tr")
     expect(rows).to_have_count(6)
     shown = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(6)]
     page.screenshot(path=artifacts / "league-1280.png", full_page=True)
