@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.params import choose_jurisdiction, month_param
+from dashboard.params import choose_jurisdiction, month_param, one
 from metrics import compare, queries
 from metrics.wording import month_name
 
@@ -37,13 +37,6 @@ def texts(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     parts = [p.strip() for item in items if isinstance(item, str) for p in item.split(",")]
     return list(dict.fromkeys(p for p in parts if p))
-
-
-def one(value: Any) -> str | None:
-    """A single text parameter; a repeated one counts as its first value."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, str) else None
 
 
 def choose_view(query: dict[str, Any]) -> CompareView:

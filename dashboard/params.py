@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
+QueryValue = str | list[str] | None
+"""A query-string value as Dash Pages passes it: a list when the parameter repeats."""
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -15,6 +18,14 @@ class Choice:
 
     month: dt.date | None
     message: str | None = None
+
+
+def one(value: object) -> str | None:
+    """A single text parameter; a repeated one (`?month=a&month=b` gives a list) counts as its
+    first value, and anything else as absent."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) else None
 
 
 def month_param(text: str | None) -> dt.date | None:
@@ -25,8 +36,9 @@ def month_param(text: str | None) -> dt.date | None:
     return dt.date(int(match[1]), int(match[2]), 1)
 
 
-def choose_month(text: str | None, available: list[dt.date]) -> Choice:
+def choose_month(asked_for: object, available: list[dt.date]) -> Choice:
     """The month asked for if it has data; otherwise the latest, with a message saying so."""
+    text = one(asked_for)
     latest = available[-1] if available else None
     if text is None or text == "":
         return Choice(latest)
@@ -52,8 +64,9 @@ class Area:
     message: str | None = None
 
 
-def choose_jurisdiction(text: str | None, options: list[tuple[str, str]]) -> Area:
+def choose_jurisdiction(asked_for: object, options: list[tuple[str, str]]) -> Area:
     """The jurisdiction asked for by slug; otherwise the first, with a message saying so."""
+    text = one(asked_for)
     by_slug = dict(options)
     first = options[0] if options else (None, None)
     if text in by_slug:

@@ -8,14 +8,15 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard.components import aria
+from dashboard.params import one
 
 MAX_QUERY = 100
 LIMIT = 50
 
 
-def query_text(q: str | None) -> str:
+def query_text(q: object) -> str:
     """The search text from the URL, trimmed and capped; '' when there is none."""
-    return (q or "").strip()[:MAX_QUERY]
+    return (one(q) or "").strip()[:MAX_QUERY]
 
 
 def search_form(q: str, hidden: dict[str, str]) -> html.Form:

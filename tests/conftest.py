@@ -17,6 +17,7 @@ import pytest
 
 from ingest.catalog import Source, load_catalog, load_source
 from ingest.run import run
+from metrics import cache, reader
 from settings import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -105,6 +106,19 @@ def site(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     shutil.copyfile(bundled_warehouse, served)
     with serve(served) as url:
         yield url
+
+
+@pytest.fixture
+def bundled_reader(
+    bundled_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Read a copy of the bundled warehouse in this process, as a web worker does (a copy:
+    DuckDB refuses a second configuration for a file another test holds open)."""
+    copy = tmp_path / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, copy)
+    monkeypatch.setattr(reader, "_reader", reader.Reader(copy, "256MB", 1))
+    monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
+    yield
 
 
 ARTIFACTS = ROOT / "test-artifacts"

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import duckdb
 import polars as pl
-import pytest
 
 from dashboard.compare_view import choose_view
-from metrics import cache, compare, reader
+from metrics import compare
 
 MARCH = dt.date(2015, 3, 1)
 PWD, TTD = "boston-public-works-department", "boston-transportation-traffic-division"
@@ -89,24 +85,11 @@ def test_monthly_records_and_months_together() -> None:
     )
 
 
-@pytest.fixture
-def bundled(
-    bundled_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    """Read a copy of the bundled warehouse in this process, as a web worker does (a copy:
-    DuckDB refuses a second configuration for a file another test holds open)."""
-    copy = tmp_path / "tracker.duckdb"
-    shutil.copyfile(bundled_warehouse, copy)
-    monkeypatch.setattr(reader, "_reader", reader.Reader(copy, "256MB", 1))
-    monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
-    yield
-
-
 AMBULANCE = "nhs-england-ambulance-services-"
 EAST = AMBULANCE + "east-midlands-ambulance-service-nhs-trust"
 
 
-def test_a_good_url_is_shown_as_asked(bundled: None) -> None:
+def test_a_good_url_is_shown_as_asked(bundled_reader: None) -> None:
     view = choose_view(
         {"orgs": f"{PWD},{TTD}", "standard": "boston-311-closed-by-target",
          "from": "2015-03", "to": "2015-05"}
@@ -122,7 +105,7 @@ def test_a_good_url_is_shown_as_asked(bundled: None) -> None:
     assert (repeated.first, repeated.last) == (dt.date(2015, 1, 1), dt.date(2015, 12, 1))
 
 
-def test_bad_values_give_a_default_view_and_say_so(bundled: None) -> None:
+def test_bad_values_give_a_default_view_and_say_so(bundled_reader: None) -> None:
     view = choose_view(
         {"orgs": f"nope,{PWD},{EAST}", "standard": "x", "from": "2015-13", "to": "1999-01",
          "colour": "blue"}

@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard import components, links, panels
 from dashboard.panels import monthly_spc_panel, spc_panel
-from dashboard.params import choose_month
+from dashboard.params import QueryValue, choose_month
 from dashboard.standard_text import months_met_sentence
 from metrics import queries, series, standard_series
 from metrics.wording import month_name, summary_sentences
@@ -63,7 +63,7 @@ def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.
     )
 
 
-def layout(slug: str | None = None, month: str | None = None, **_unknown: str) -> html.Div:
+def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -> html.Div:
     """Every service of the department for the month in the URL."""
     org = queries.organisation(slug) if slug else None
     if org is None:

@@ -8,7 +8,7 @@ import polars as pl
 from dash import html
 
 from dashboard import charts, components, links, panels
-from dashboard.params import choose_jurisdiction, choose_month, month_text
+from dashboard.params import QueryValue, choose_jurisdiction, choose_month, month_text
 from dashboard.search import LIMIT, query_text, search_form, search_results
 from metrics import queries
 from metrics.funnel import funnel_curve
@@ -34,9 +34,9 @@ def headline(league: pl.DataFrame, area: str, window: str) -> str:
 
 
 def layout(
-    jurisdiction: str | None = None,
-    month: str | None = None,
-    q: str | None = None,
+    jurisdiction: QueryValue = None,
+    month: QueryValue = None,
+    q: QueryValue = None,
     **_unknown: str,
 ) -> html.Div:
     """The league table for the view in the URL; bad values show a default, and say so."""
@@ -110,7 +110,7 @@ def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div:
     return panels.chart_panel(chart, level=2)
 
 
-def search_part(q: str | None, area: str, month: str) -> list[html.Form | html.Section]:
+def search_part(q: QueryValue, area: str, month: str) -> list[html.Form | html.Section]:
     """The search box, and its results when a search was asked for."""
     text = query_text(q)
     form = search_form(text, {"jurisdiction": area, "month": month})
