@@ -88,7 +88,7 @@ def notice(message: str | None) -> html.Div | None:
     return html.Div(message, className="notice", role="status")
 
 
-PERIOD_WORD = {"day": "Service-days", "month": "Standard-months"}
+PERIOD_WORD = {"day": "Service-days", "month": "Standard-months", "fiscal_year": "Standard-years"}
 
 
 def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
@@ -289,3 +289,35 @@ def months_table(part: pl.DataFrame) -> html.Div:
 def table_region(table: html.Table, label: str) -> html.Div:
     """A table in a labelled region that takes keyboard focus, so it can scroll sideways."""
     return html.Div(table, className="table-wrap", tabIndex=0, role="region", **aria(label=label))
+
+
+def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: str) -> html.Div:
+    """An organisation's yearly standards (rows of `judgements`), one row each: the service,
+    linked to its page through `pages` (standard id -> URL), the standard, figure and verdict."""
+    rows = [
+        html.Tr(
+            [
+                html.Th(html.A(r["service"], href=pages[r["standard_id"]]), scope="row"),
+                html.Td(r["standard"]),
+                html.Td(_figure(r["value"], str(r["unit"])), className="num"),
+                html.Td(f"{r['comparator']} {_figure(r['target'], str(r['unit']))}",
+                        className="num"),
+                html.Td(MONTH_STATUS[r["status"]]),
+            ]
+        )
+        for r in frame.iter_rows(named=True)
+    ]  # fmt: skip
+    head = html.Tr(
+        [
+            html.Th("Service", scope="col"),
+            html.Th("Standard", scope="col"),
+            html.Th("Performance", scope="col", className="num"),
+            html.Th("Target", scope="col", className="num"),
+            html.Th("Verdict", scope="col"),
+        ]
+    )
+    table = html.Table(
+        [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
+        className="table standards-table",
+    )
+    return table_region(table, caption)

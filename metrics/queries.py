@@ -327,3 +327,17 @@ def search(
         {"q": text, "limit": limit},
         con,
     )
+
+
+@cached
+def yearly_judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every judged fiscal year of an organisation's yearly standards (each row a published
+    standard), newest year first. Columns as `judgements`."""
+    return _frame(
+        """SELECT service, standard_id, standard, period_start, numerator, denominator,
+                  value, target, comparator, unit, marker, status, org_slug
+           FROM judgements WHERE org_slug = $slug AND grain = 'fiscal_year'
+           ORDER BY period_start DESC, service, standard_id""",
+        {"slug": slug},
+        con,
+    )

@@ -27,7 +27,7 @@ def percent(share: float | None) -> str:
 def league_window(grain: str, month: dt.date) -> str:
     """The span a league table covers: 'July 2015', or '12 months to June 2025'."""
     if grain == "fiscal_year":
-        return f"fiscal year {month.year}-{(month.year + 1) % 100:02d}"
+        return f"fiscal year {fiscal_year_label(month)}"
     return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"
 
 
@@ -71,3 +71,8 @@ def target_text(target: float, unit: str | None) -> str:
             return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
         return f"{target:g} seconds"
     return f"{target:g}"
+
+
+def fiscal_year_label(start: dt.date) -> str:
+    """The fiscal year starting on `start`: '2023-24'."""
+    return f"{start.year}-{(start.year + 1) % 100:02d}"

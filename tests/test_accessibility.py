@@ -56,6 +56,16 @@ TITLES |= {
     "Service Standards Tracker",
 }
 PERIOD_LABEL |= {"department-monthly": "", "standard-daily": "", "standard-monthly": ""}
+# Canada: each standard judged once a fiscal year.
+PAGES |= {
+    "league-yearly": "/?jurisdiction=government-of-canada",
+    "department-yearly": "/department/government-of-canada-agriculture-and-agri-food-canada",
+}
+TITLES |= {
+    "league-yearly": "League table – Service Standards Tracker",
+    "department-yearly": "Agriculture and Agri-Food Canada – Service Standards Tracker",
+}
+PERIOD_LABEL |= {"department-yearly": ""}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (

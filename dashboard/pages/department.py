@@ -14,7 +14,7 @@ from dashboard.panels import monthly_spc_panel, spc_panel
 from dashboard.params import QueryValue, choose_month
 from dashboard.standard_text import months_met_sentence
 from metrics import queries, series, standard_series
-from metrics.wording import month_name, summary_sentences
+from metrics.wording import fiscal_year_label, month_name, summary_sentences
 
 
 def title(slug: str | None = None) -> str:
@@ -74,6 +74,9 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
                         html.A("See all departments", href="/"), "."]),
             ]
         )  # fmt: skip
+    yearly = queries.yearly_judgements(slug or "")
+    if yearly.height:
+        return yearly_layout(yearly, {**org, "slug": slug or ""})
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
@@ -144,3 +147,42 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
             *sections,
         ]
     )
+
+
+def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
+    """An organisation whose standards are each published and judged once a fiscal year."""
+    slug = org["slug"]
+    keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
+    pages = {k: f"/department/{slug}/{v}" for k, v in keys.items()}
+    year = fiscal_year_label(frame["period_start"][0])
+    latest = frame.filter(pl.col("period_start") == frame["period_start"][0])
+    caption = f"{org['organisation']}: each service standard, fiscal year {year}"
+    return html.Div(
+        [
+            html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
+            html.H1(org["organisation"]),
+            html.P(standards_met_sentence(latest, year), className="headline"),
+            html.P(
+                "Each row is a standard the department published for one of its services, "
+                "judged against the target share the department set for it.",
+                className="hint",
+            ),
+            components.standards_year_table(latest, pages, caption),
+            links.download_links("records", {"organisation": slug}, "these figures"),
+        ]
+    )
+
+
+def slug_of(org: dict[str, str]) -> str:
+    """The URL slug of the organisation's area."""
+    areas = queries.jurisdictions().filter(pl.col("jurisdiction") == org["jurisdiction"])
+    return str(areas["slug"][0]) if areas.height else ""
+
+
+def standards_met_sentence(frame: pl.DataFrame, year: str) -> str:
+    """'Met 12 of 20 standards judged in fiscal year 2023-24; 3 had no figures'."""
+    met = frame.filter(pl.col("status") == "met").height
+    judged = frame.filter(pl.col("status").is_in(["met", "not_met"])).height
+    missing = frame.filter(pl.col("status") == "no_data").height
+    text = f"Met {met} of {judged} standards judged in fiscal year {year}"
+    return text + (f"; {missing} had no published figure or target" if missing else "")

@@ -18,14 +18,12 @@ dash.register_page(
     __name__, path="/", title="League table – Service Standards Tracker", name="League table"
 )
 
-PERIODS = {"day": "service-days", "month": "standard-months"}
-
 
 def headline(league: pl.DataFrame, area: str, window: str) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
-    periods = PERIODS[str(league["grain"][0])]
+    periods = components.PERIOD_WORD[str(league["grain"][0])].lower()
     share = percent(met / judged if judged else None)
     return (
         f"Across {league.height} {area} organisations, standards were met on {share} "
@@ -85,6 +83,12 @@ def explainer(grain: str) -> str:
         return (
             "A service-day counts when at least one request was due that day. It is met "
             "when the share closed by its target time reaches the standard."
+        ) + BANDS
+    if grain == "fiscal_year":
+        return (
+            "Each service standard is judged once a fiscal year against the target share the "
+            "department itself published for it; the table counts the standards met. "
+            "Standards with no published performance or target are not counted."
         ) + BANDS
     return (
         "Each standard is judged once a month against its published target; the table counts "

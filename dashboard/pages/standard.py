@@ -6,7 +6,6 @@ daily standard, the standard id as a slug for any other.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import dash
@@ -17,6 +16,7 @@ from dashboard import components, panels
 from dashboard.panels import spc_panel
 from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
+from metrics.wording import fiscal_year_label
 
 
 def _find(slug: str | None, standard: str | None) -> tuple[dict[str, str], dict[str, Any]] | None:
@@ -75,11 +75,6 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
             *body,
         ]
     )
-
-
-def fiscal_year_label(start: dt.date) -> str:
-    """'2023-24'."""
-    return f"{start.year}-{(start.year + 1) % 100:02d}"
 
 
 def periodic_body(periods: pl.DataFrame) -> list[Any]:
