@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard import figures
 from dashboard.components import _figure as value_text
+from metrics.records import met_record
 from metrics.spc import SpcResult
 
 
@@ -113,7 +114,6 @@ def spc_chart(
     unit = str(part["unit"][0])
     target = part["target"].drop_nulls()
     goal = float(target[-1]) if target.len() else None
-    met = part.filter(pl.col("status") == "met").height
-    judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
-    title = spc_title(result, met, judged, noun, what)
+    record = met_record(list(part["status"]))
+    title = spc_title(result, record.met, record.judged, noun, what)
     return Chart(title, spc_summary(result, unit, goal), figures.spc_figure(result, unit, goal))

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.components import _figure as value_text
+from metrics.records import met_record
 from metrics.standard_series import SeriesRecord, previous_period
 from metrics.wording import league_window, month_name
 
@@ -81,8 +82,6 @@ def change_sentences(record: SeriesRecord, frame: pl.DataFrame, noun: str) -> li
 
 def months_met_sentence(part: pl.DataFrame) -> str:
     """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
-    met = part.filter(pl.col("status") == "met").height
-    judged = part.filter(pl.col("status").is_in(["met", "not_met"])).height
-    missing = part.filter(pl.col("status") == "no_data").height
-    text = f"Met its standard in {met} of {judged} months judged"
-    return text + (f"; {missing} months had no figures" if missing else "")
+    record = met_record(list(part["status"]))
+    text = f"Met its standard in {record.met} of {record.judged} months judged"
+    return text + (f"; {record.no_data} months had no figures" if record.no_data else "")

@@ -14,6 +14,7 @@ from dashboard.panels import monthly_spc_panel, spc_panel
 from dashboard.params import QueryValue, choose_month
 from dashboard.standard_text import months_met_sentence
 from metrics import queries, series, standard_series
+from metrics.records import met_record
 from metrics.wording import fiscal_year_label, month_name, summary_sentences
 
 
@@ -181,8 +182,8 @@ def slug_of(org: dict[str, str]) -> str:
 
 def standards_met_sentence(frame: pl.DataFrame, year: str) -> str:
     """'Met 12 of 20 standards judged in fiscal year 2023-24; 3 had no figures'."""
-    met = frame.filter(pl.col("status") == "met").height
-    judged = frame.filter(pl.col("status").is_in(["met", "not_met"])).height
-    missing = frame.filter(pl.col("status") == "no_data").height
-    text = f"Met {met} of {judged} standards judged in fiscal year {year}"
-    return text + (f"; {missing} had no published figure or target" if missing else "")
+    record = met_record(list(frame["status"]))
+    text = f"Met {record.met} of {record.judged} standards judged in fiscal year {year}"
+    return text + (
+        f"; {record.no_data} had no published figure or target" if record.no_data else ""
+    )
