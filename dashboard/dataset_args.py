@@ -130,6 +130,8 @@ def _scope(f: Filters, area: tuple[str, str] | None) -> str:
 
 def _name_parts(dataset: Dataset, f: Filters, area: tuple[str, str] | None) -> tuple[str, ...]:
     parts = [_scope(f, area), dataset.name]
+    if f.service:
+        parts.append(f.service)
     if f.standard:
         parts.append(file_slug(f.standard))
     if f.month:
@@ -170,6 +172,8 @@ def parse(
     filters = Filters(
         jurisdiction=area[1] if area else None,
         organisations=_organisations(get.get("organisation"), con),
+        service=_choice("service", get.get("service"), dataset_sql.SERVICE_SLUGS, con,
+                        "records.csv"),
         standard=_choice("standard", get.get("standard"), dataset_sql.STANDARD_IDS, con,
                          "standards.csv"),
         month=month, start=start, end=end,

@@ -3,12 +3,13 @@
 The URL contract (shared by pages, `/download/...` and `/api/...`): datasets are named
 `league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats `csv`,
 `json`, `parquet`; parameters are `jurisdiction` (area slug), `organisation` (department
-slug, or several joined by commas), `standard` (standard id), `month`, `from`, `to`
-(each `YYYY-MM`) and `source` (catalog id).
+slug, or several joined by commas), `service` (service slug), `standard` (standard id),
+`month`, `from`, `to` (each `YYYY-MM`) and `source` (catalog id).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,13 +23,15 @@ def _data(**attributes: str) -> dict[str, Any]:
     return {f"data-{name}": value for name, value in attributes.items()}
 
 
-def download_url(dataset: str, params: dict[str, str | None], fmt: str = "csv") -> str:
+def download_url(dataset: str, params: Mapping[str, str | None], fmt: str = "csv") -> str:
     """`/download/league.csv?jurisdiction=boston&month=2015-07`; empty parameters left out."""
     query = urlencode({k: v for k, v in params.items() if v})
     return f"/download/{dataset}.{fmt}" + (f"?{query}" if query else "")
 
 
-def download_links(dataset: str, params: dict[str, str | None], what: str = "this data") -> html.P:
+def download_links(
+    dataset: str, params: Mapping[str, str | None], what: str = "this data"
+) -> html.P:
     """'Download this data: CSV, JSON, Parquet', each link naming its format for screen readers."""
     links: list[str | html.A] = []
     for fmt in FORMATS:

@@ -35,6 +35,8 @@ def parameters(enums: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
                                {"type": "string", "enum": enums["jurisdiction"]}),
         "organisation": _query("organisation", "Organisation slug, or several joined by commas",
                                {"type": "string", "pattern": r"^[a-z0-9-]+(,[a-z0-9-]+)*$"}),
+        "service": _query("service", "Service slug, as in a standard page's address",
+                          {"type": "string", "pattern": r"^[a-z0-9-]+$"}),
         "standard": _query("standard", "Standard id (see the standards dataset)",
                            {"type": "string", "minLength": 1}),
         "month": _query("month", "Month, YYYY-MM", month),

@@ -1,9 +1,9 @@
 """The SQL of each downloadable dataset; every user value is a bound parameter, never text.
 
 Filters left empty match everything: `$j` (jurisdiction name), `$orgs` (organisation slugs,
-an empty list for all), `$standard`, `$month`, `$start`/`$end` (first days of months),
-`$source`. A `*_status` column carries the GSS marker for a value that is missing or
-qualified: [x] not available, [z] not applicable, [p] provisional, [r] revised,
+an empty list for all), `$service` (service slug), `$standard`, `$month`, `$start`/`$end`
+(first days of months), `$source`. A `*_status` column carries the GSS marker for a value
+that is missing or qualified: [x] not available, [z] not applicable, [p] provisional, [r] revised,
 [u] low reliability.
 
 RECORDS and DAILY have no ORDER BY: `metrics.build` stores `judgements` and `service_days`
@@ -26,6 +26,7 @@ SELECT jurisdiction, organisation, service, standard_id, standard, period_start,
 FROM judgements
 WHERE org_level = 'organisation' AND ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
+  AND ($service IS NULL OR service_slug = $service)
   AND ($standard IS NULL OR standard_id = $standard)
   AND ($start IS NULL OR period_start >= $start)
   AND ($end IS NULL OR period_start <= last_day($end))
@@ -39,6 +40,7 @@ SELECT jurisdiction, organisation, service, standard_id, day, due, on_time, no_t
 FROM service_days
 WHERE ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
+  AND ($service IS NULL OR service_slug = $service)
   AND ($standard IS NULL OR standard_id = $standard)
   AND ($month IS NULL OR date_trunc('month', day) = $month)
 """
@@ -50,6 +52,7 @@ SELECT jurisdiction, organisation, service, standard_id, month, days_met, days_n
 FROM days_met
 WHERE ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
+  AND ($service IS NULL OR service_slug = $service)
   AND ($standard IS NULL OR standard_id = $standard)
   AND ($month IS NULL OR month = $month)
 ORDER BY jurisdiction, organisation, service, standard_id, month
@@ -79,6 +82,10 @@ ALL_MONTHS = "SELECT DISTINCT month FROM league ORDER BY month"
 
 STANDARD_IDS = """
 SELECT DISTINCT standard_id FROM judgements WHERE org_level = 'organisation' ORDER BY 1
+"""
+
+SERVICE_SLUGS = """
+SELECT DISTINCT service_slug FROM judgements WHERE org_level = 'organisation' ORDER BY 1
 """
 
 SOURCE_IDS = "SELECT source_id FROM sources ORDER BY source_id"

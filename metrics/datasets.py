@@ -34,6 +34,7 @@ class Filters:
 
     jurisdiction: str | None = None
     organisations: tuple[str, ...] = ()
+    service: str | None = None
     standard: str | None = None
     month: dt.date | None = None
     start: dt.date | None = None
@@ -61,6 +62,7 @@ def _bound(f: Filters) -> dict[str, object]:
     return {
         "j": f.jurisdiction,
         "orgs": list(f.organisations),
+        "service": f.service,
         "standard": f.standard,
         "month": f.month,
         "start": f.start,
@@ -149,11 +151,11 @@ DATASETS: dict[str, Dataset] = {
     for d in (
         _dataset("league", "League table", "jurisdiction month", league, False),
         _dataset("records", "Every judged standard-period",
-                 "jurisdiction organisation standard from to", records, True),
+                 "jurisdiction organisation service standard from to", records, True),
         _dataset("days-met", "Days-met records",
-                 "jurisdiction organisation month standard", days_met, False),
+                 "jurisdiction organisation service month standard", days_met, False),
         _dataset("daily", "Each service's days",
-                 "jurisdiction organisation month standard", daily, True),
+                 "jurisdiction organisation service month standard", daily, True),
         _dataset("standards", "Standards catalogue", "jurisdiction", standards, False),
         _dataset("sources", "Sources and files loaded", "", sources, False),
         _dataset("rejects", "Rows rejected at ingest", "source", rejects, True),

@@ -183,6 +183,8 @@ def test_cached_by_warehouse_version(site: str) -> None:
         ("records.json?page=99999", "page must be from 1 to "),
         ("standards.csv?jurisdiction=x", "jurisdiction must be one of: boston, "),
         ("records.csv?standard=x", "standard must be one of: "),
+        ("daily.csv?service=x", "service must be one of: "),
+        ("league.csv?service=street-light-outages", "Unknown parameter(s): service."),
     ],
 )
 def test_bad_views_get_400_in_plain_text(site: str, path: str, message: str) -> None:

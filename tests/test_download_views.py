@@ -118,3 +118,38 @@ def test_monthly_department_csv_is_its_months_table(page: Page, site: str) -> No
     ]
     assert len(shown) == 13
     assert shown == from_file
+
+
+def test_monthly_standard_page_csv_is_its_months_table(page: Page, site: str) -> None:
+    page.goto(f"{site}/department/nhs-england-airedale-nhs-foundation-trust/nhs-ae-4-hours")
+    shown = cells(page, "table.months-table tbody tr")
+    rows = linked_csv(page, "records")
+    assert {r["standard_id"] for r in rows} == {"nhs-ae-4-hours"}
+    from_file = [
+        [
+            f"{dt.date.fromisoformat(r['period_start']):%B %Y}",
+            "–" if r["value"] == "" else f"{float(r['value']) * 100:.1f}%",
+            f"{r['comparator']} {float(r['target']) * 100:.1f}%",
+            MONTH_VERDICT[r["status"]],
+        ]
+        for r in rows  # oldest first, as the standard page shows them
+    ]
+    assert len(shown) == 13
+    assert shown == from_file
+
+
+def test_daily_standard_page_csvs_are_its_service(page: Page, site: str) -> None:
+    page.goto(f"{site}/department/boston-public-works-department/street-light-outages")
+    headline = page.locator("p.headline").first.text_content() or ""
+    days = linked_csv(page, "daily")
+    assert {(r["organisation"], r["service"]) for r in days} == {
+        ("Public Works Department", "Street Light Outages")
+    }
+    met = sum(r["status"] == "met" for r in days)
+    judged = sum(r["status"] in ("met", "not_met") for r in days)
+    assert headline.startswith(f"Met its standard on {met} of {judged} days judged")
+    months = linked_csv(page, "days-met")
+    assert {r["service"] for r in months} == {"Street Light Outages"}
+    assert sum(int(r["days_met"]) for r in months) == met
+    july = [r["headline"] for r in months if r["month"] == "2015-07-01"]
+    assert july == ["Met its standard on 1 of 23 days in July 2015"]

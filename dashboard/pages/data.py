@@ -20,6 +20,7 @@ PARAMS = {
     "jurisdiction": "area slug, as in the league table's address (e.g. boston)",
     "organisation": "department slug, or several joined by commas",
     "month": "a month, YYYY-MM",
+    "service": "service slug, as in a daily standard page's address (e.g. street-light-outages)",
     "standard": "a standard id from the standards dataset",
     "from": "first month, YYYY-MM",
     "to": "last month, YYYY-MM",

@@ -12,7 +12,7 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, panels
+from dashboard import components, links, panels
 from dashboard.panels import spc_panel
 from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
@@ -73,8 +73,21 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
             html.H1(f"{row['service']}, {org['organisation']}"),
             html.P(str(row["standard"]), className="lead"),
             *body,
+            *download_links(slug or "", row),
         ]
     )
+
+
+def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
+    """The page's figures as files: a daily service's months and days, else its periods."""
+    if row["grain"] == "day":
+        view = {"organisation": slug, "service": str(row["series"])}
+        return [
+            links.download_links("days-met", view, "the days-met record of each month"),
+            links.download_links("daily", view, "the figures for each day"),
+        ]
+    view = {"organisation": slug, "standard": str(row["standard_id"])}
+    return [links.download_links("records", view, "these figures")]
 
 
 def periodic_body(periods: pl.DataFrame) -> list[Any]:
