@@ -241,25 +241,6 @@ def standard_spc(
     return spc.SpcResult(points=points, **{f: fields[f] for f in VERDICT_FIELDS})
 
 
-RECORDS_SQL = """
-SELECT jurisdiction, organisation, service, standard_id, standard, period_start, period_end,
-       grain, numerator, denominator, value, marker AS value_status, target, comparator, status
-FROM judgements
-WHERE org_level = 'organisation' AND ($j IS NULL OR jurisdiction = $j)
-ORDER BY jurisdiction, organisation, service, standard_id, period_start
-"""
-"""Every judged standard-period (the `records` dataset). Columns: jurisdiction,
-organisation, service, standard_id, standard, period_start, period_end, grain ('day',
-'month' or 'fiscal_year'), numerator, denominator, value (share 0-1, or seconds), value_status
-(GSS marker where value is missing: [x] not available, [z] not applicable), target,
-comparator ('>=' or '<='), status ('met', 'not_met', 'no_data' or 'not_applicable')."""
-
-
-def records_query(jurisdiction: str | None) -> tuple[str, dict[str, object]]:
-    """The records dataset's query and bound parameters, for streaming or reading."""
-    return RECORDS_SQL, {"j": jurisdiction}
-
-
 def met_records(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Every stored met record of an organisation, by service, standard and month.
 
