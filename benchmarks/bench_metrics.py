@@ -101,8 +101,9 @@ def step_generate(work: Path, rows: int) -> dict[str, Any]:
     create_schema(con)
     write_catalog(con, [load_source(BOSTON_ENTRY)])
     con.execute(
-        "INSERT INTO loads VALUES (1, 'boston-311', 'bench.csv', '0', $n, $n, 0, "
-        "TIMESTAMP '2016-01-15', TIMESTAMP '2016-01-15', 'loaded', NULL)",
+        "INSERT INTO loads (load_id, source_id, file_name, sha256, rows_read, rows_loaded, "
+        "rows_rejected, started_at, finished_at, status) VALUES (1, 'boston-311', 'bench.csv', "
+        "'0', $n, $n, 0, TIMESTAMP '2016-01-15', TIMESTAMP '2016-01-15', 'loaded')",
         {"n": rows},
     )
     subjects, types = [s for s, _ in SERVICES], [t for _, t in SERVICES]

@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard import downloads, security
+from dashboard import callback_cache, downloads, security
 from dashboard.compression import compressing_server
 from dashboard.footer import footer
 from dashboard.guard import guard_pages
@@ -81,4 +81,5 @@ guard_pages(dash.page_registry)
 dash.hooks.index()(name_the_view)
 server = app.server
 downloads.register(server)
+callback_cache.register(server)
 security.register(app)

@@ -10,7 +10,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard.params import month_text
-from metrics.wording import month_name, percent
+from metrics.wording import fiscal_year_label, month_name, percent
 
 STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
 STATUS_MARK = {"met": "✓", "not_met": "✗", "not_applicable": "–"}
@@ -40,10 +40,17 @@ def _select(label: str, name: str, options: list[tuple[str, str]], chosen: str) 
 
 
 def view_form(
-    action: str, months: list[dt.date], chosen: dt.date | None, jurisdiction: str = ""
+    action: str,
+    months: list[dt.date],
+    chosen: dt.date | None,
+    jurisdiction: str = "",
+    grain: str = "day",
 ) -> html.Form:
-    """A plain GET form, so the chosen month lands in the URL and works without scripts."""
-    month_options = [(month_text(m), month_name(m)) for m in reversed(months)]
+    """A plain GET form, so the chosen month lands in the URL and works without scripts.
+    Standards judged by fiscal year choose a year, named as the agency names it ('2023-24')."""
+    yearly = grain == "fiscal_year"
+    name_of = fiscal_year_label if yearly else month_name
+    month_options = [(month_text(m), name_of(m)) for m in reversed(months)]
     chosen_text = month_text(chosen) if chosen else ""
     hidden = [
         html.Div(
@@ -54,7 +61,7 @@ def view_form(
     return html.Form(
         [
             *(hidden if jurisdiction else []),
-            _select("Month", "month", month_options, chosen_text),
+            _select("Fiscal year" if yearly else "Month", "month", month_options, chosen_text),
             html.Button("Show", type="submit", className="button"),
         ],
         method="get",

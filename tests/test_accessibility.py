@@ -65,7 +65,7 @@ TITLES |= {
     "league-yearly": "League table – Service Standards Tracker",
     "department-yearly": "Agriculture and Agri-Food Canada – Service Standards Tracker",
 }
-PERIOD_LABEL |= {"department-yearly": ""}
+PERIOD_LABEL |= {"league-yearly": "Fiscal year", "department-yearly": ""}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (

@@ -21,6 +21,8 @@ def test_canada_league_counts_standard_years(bundled_reader: None) -> None:
     assert "Government of Canada, fiscal year 2023-24" in text
     assert "standard-years in fiscal year 2023-24" in text
     assert "judged once a fiscal year" in text
+    assert "Option(children='2023-24', value='2023-04', selected=True)" in text
+    assert "Fiscal year" in text
 
 
 def test_canada_department_lists_every_standard_with_its_verdict(bundled_reader: None) -> None:

@@ -47,7 +47,8 @@ def layout(
     choice = choose_month(month, months)
     assert choice.month is not None  # every jurisdiction in the league has months
     league = queries.league_table(area.name, choice.month)
-    window = league_window(str(league["grain"][0]), choice.month)
+    grain = str(league["grain"][0])
+    window = league_window(grain, choice.month)
     view = {"jurisdiction": area.slug, "month": month_text(choice.month)}
     caption = (
         f"{area.name} organisations by share of judged periods that met the standard, {window}"
@@ -63,10 +64,10 @@ def layout(
                     "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
                 )
             ),
-            components.view_form("/", months, choice.month, area.slug or ""),
+            components.view_form("/", months, choice.month, area.slug or "", grain),
             *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(headline(league, area.name, window), className="lead"),
-            html.P(explainer(str(league["grain"][0])), className="hint"),
+            html.P(explainer(grain), className="hint"),
             components.league_table(league, choice.month, caption),
             links.download_links("league", view, "this table"),
             funnel_panel(league, area.name, window),
