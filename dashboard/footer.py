@@ -42,6 +42,11 @@ def footer() -> html.Footer:
                         html.A("How we judge whether a standard was met", href="/methodology"),
                         ". ",
                         html.A("Download every judged period (CSV)", href="/download/records.csv"),
+                        ". ",
+                        html.A(
+                            "Download the files loaded, with their checksums (CSV)",
+                            href="/download/sources.csv",
+                        ),
                         ".",
                     ]
                 ),

@@ -60,7 +60,7 @@ def test_records_csv_is_complete_and_pinned(site: str) -> None:
         (
             "?colour=blue",
             "Unknown parameter(s): colour. "
-            "Allowed: jurisdiction, organisation, standard, from, to.",
+            "Allowed: jurisdiction, organisation, service, standard, from, to.",
         ),
         ("?jurisdiction=atlantis", "jurisdiction must be one of: boston, "),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dash
@@ -21,7 +22,7 @@ def test_canada_league_counts_standard_years(bundled_reader: None) -> None:
     assert "Government of Canada, fiscal year 2023-24" in text
     assert "standard-years in fiscal year 2023-24" in text
     assert "judged once a fiscal year" in text
-    assert "Option(children='2023-24', value='2023-04', selected=True)" in text
+    assert re.search(r"Option\(children='2023-24'[^)]*value='2023-04'", text)
     assert "Fiscal year" in text
 
 

@@ -8,6 +8,7 @@ import dash
 from dash import html
 
 from dashboard.components import aria
+from dashboard.links import download_links
 from metrics import queries
 from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
 from settings import Settings
@@ -85,6 +86,7 @@ def layout(**_unknown: str) -> html.Div:
             _definitions(MEASURES),
             html.H2("Standards"),
             _standards(),
+            download_links("standards", {}, "every version of every standard"),
             html.H2("Fields of a standard"),
             _definitions(STANDARD_FIELDS),
             html.H2("Tables of measures"),
