@@ -73,7 +73,7 @@ def test_a_call_with_its_own_connection_is_not_cached(served: tuple[Path, Path])
     assert len(cache.RESULTS) == 0
 
 
-def test_results_are_copied_and_bounded() -> None:
+def test_results_are_copied_and_bounded(bundled_reader: None) -> None:
     results = cache.ResultCache(max_entries=2)
     for key in "abc":
         results.put("v1", key, key.upper())

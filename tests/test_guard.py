@@ -60,7 +60,7 @@ def test_one_broken_page_leaves_the_others_working(bundled_warehouse: Path, tmp_
         expect(page.locator("h1")).to_have_text("Public Works Department, July 2015")
 
 
-def test_outside_a_callback_a_page_gives_its_skeleton() -> None:
+def test_outside_a_callback_a_page_gives_its_skeleton(bundled_reader: None) -> None:
     def page(**_query: str) -> html.Div:
         return html.Div([html.H1("Figures"), html.Select([html.Option("a")], id="month")])
 
