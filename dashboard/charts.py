@@ -35,7 +35,8 @@ def funnel_title(league: pl.DataFrame, area: str, window: str) -> str:
     if not above and not below:
         return (
             f"All {len(bands)} {area} organisations compared were within the expected range "
-            f"in {window}: their differences are no bigger than chance would make"
+            f"in {window}: none stands out once chance and the usual spread between "
+            "organisations are allowed for"
         )
     return (
         f"In {window}, {below} of {len(bands)} {area} organisations compared were below the "

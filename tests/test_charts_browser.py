@@ -124,7 +124,7 @@ def test_search_puts_the_query_in_the_url_and_announces_results(
     drawn(page, 1)  # the funnel plot
     expect(page.locator(".chart-title")).to_have_text(
         "All 5 Boston organisations compared were within the expected range in July 2015: "
-        "their differences are no bigger than chance would make"
+        "none stands out once chance and the usual spread between organisations are allowed for"
     )
     box = page.get_by_label("Search organisations and services")
     box.fill("street light")
