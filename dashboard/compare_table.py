@@ -9,7 +9,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard.compare_view import MAX_ORGS, CompareView
-from dashboard.components import STATUS_MARK, _figure, _select, aria
+from dashboard.components import STATUS_MARK, _figure, _select, aria, captioned_table
 from dashboard.params import month_text
 from metrics.wording import league_window, month_name, percent
 
@@ -120,10 +120,4 @@ def compare_table(view: CompareView, part: pl.DataFrame, records: pl.DataFrame) 
     caption = f"{part['standard'][0]}: each month" + (
         " (service-days met of those judged)" if grain == "day" else ""
     )
-    return html.Div(
-        html.Table([html.Caption(caption), html.Thead(head), html.Tbody(body)], className="table"),
-        className="table-wrap",
-        tabIndex=0,
-        role="region",
-        **aria(label=caption),
-    )
+    return captioned_table(caption, head, body)

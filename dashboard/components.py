@@ -101,17 +101,15 @@ PERIOD_WORD = {"day": "Service-days", "month": "Standard-months", "fiscal_year":
 def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page."""
     periods = PERIOD_WORD[str(frame["grain"][0])] if frame.height else "Periods"
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th("Rank", scope="col", className="num"),
-                html.Th("Organisation", scope="col"),
-                html.Th(f"{periods} met", scope="col", className="num"),
-                html.Th(f"{periods} judged", scope="col", className="num"),
-                html.Th("Share met (95% interval)", scope="col", className="num"),
-                html.Th("Compared with the others", scope="col"),
-            ]
-        )
+    head = html.Tr(
+        [
+            html.Th("Rank", scope="col", className="num"),
+            html.Th("Organisation", scope="col"),
+            html.Th(f"{periods} met", scope="col", className="num"),
+            html.Th(f"{periods} judged", scope="col", className="num"),
+            html.Th("Share met (95% interval)", scope="col", className="num"),
+            html.Th("Compared with the others", scope="col"),
+        ]
     )
     rows = [
         html.Tr(
@@ -132,13 +130,7 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
         )
         for r in frame.iter_rows(named=True)
     ]
-    return html.Div(
-        html.Table([html.Caption(caption), head, html.Tbody(rows)], className="table league-table"),
-        className="table-wrap",
-        tabIndex=0,
-        role="region",
-        **aria(label=caption),
-    )
+    return captioned_table(caption, head, rows, "league-table")
 
 
 def share_with_interval(row: dict[str, Any]) -> str:
@@ -230,17 +222,7 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
     return html.Details(
         [
             html.Summary(f"Figures for each day, {service}"),
-            html.Div(
-                html.Table(
-                    [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-                    className="table days-table",
-                ),
-                className="table-wrap",
-                # A region that may scroll sideways must take keyboard focus (WCAG 2.1.1).
-                tabIndex=0,
-                role="region",
-                **aria(label=caption),
-            ),
+            captioned_table(caption, head, rows, "days-table"),
         ]
     )
 
@@ -281,21 +263,23 @@ def months_table(part: pl.DataFrame) -> html.Div:
         ]
     )  # fmt: skip
     caption = f"{part['service'][0]}: each month"
-    return html.Div(
-        html.Table(
-            [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-            className="table months-table",
-        ),
-        className="table-wrap",
-        tabIndex=0,
-        role="region",
-        **aria(label=caption),
-    )
+    return captioned_table(caption, head, rows, "months-table")
 
 
 def table_region(table: html.Table, label: str) -> html.Div:
-    """A table in a labelled region that takes keyboard focus, so it can scroll sideways."""
+    """A table in a labelled region that takes keyboard focus, so it can scroll sideways
+    (WCAG 2.1.1: a region that may scroll must be reachable by keyboard)."""
     return html.Div(table, className="table-wrap", tabIndex=0, role="region", **aria(label=label))
+
+
+def captioned_table(caption: str, head: Any, rows: list[Any], kind: str = "") -> html.Div:
+    """A table with its caption, head and rows, in a scrollable labelled region; `kind` is an
+    extra class naming the table (e.g. 'league-table') for styles and tests."""
+    table = html.Table(
+        [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
+        className=f"table {kind}".strip(),
+    )
+    return table_region(table, caption)
 
 
 def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: str) -> html.Div:
@@ -323,8 +307,4 @@ def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: st
             html.Th("Verdict", scope="col"),
         ]
     )
-    table = html.Table(
-        [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-        className="table standards-table",
-    )
-    return table_region(table, caption)
+    return captioned_table(caption, head, rows, "standards-table")

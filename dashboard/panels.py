@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard import charts
 from dashboard.charts import Chart
-from dashboard.components import MONTH_STATUS, STATUS_MARK, aria
+from dashboard.components import MONTH_STATUS, STATUS_MARK, aria, captioned_table
 from dashboard.components import _figure as value_text
 from dashboard.figures import CONFIG
 from metrics import queries
@@ -85,16 +85,7 @@ def spc_table(result: SpcResult, unit: str, caption: str) -> html.Details:
     return html.Details(
         [
             html.Summary(f"The chart's figures: {caption}"),
-            html.Div(
-                html.Table(
-                    [html.Caption(caption), html.Thead(head), html.Tbody(rows)],
-                    className="table figures-table",
-                ),
-                className="table-wrap",
-                tabIndex=0,
-                role="region",
-                **aria(label=caption),
-            ),
+            captioned_table(caption, head, rows, "figures-table"),
         ]
     )
 
@@ -154,13 +145,7 @@ def days_met_months_table(pooled: pl.DataFrame, caption: str) -> html.Div:
         )
         for r in pooled.iter_rows(named=True)
     ]
-    return html.Div(
-        html.Table([html.Caption(caption), html.Thead(head), html.Tbody(rows)], className="table"),
-        className="table-wrap",
-        tabIndex=0,
-        role="region",
-        **aria(label=caption),
-    )
+    return captioned_table(caption, head, rows)
 
 
 def spc_panel(

@@ -7,7 +7,7 @@ from typing import Any
 import dash
 from dash import html
 
-from dashboard.components import aria
+from dashboard.components import captioned_table
 from dashboard.links import download_links
 from metrics import queries
 from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
@@ -59,11 +59,7 @@ def _standards() -> html.Div:
     head = html.Tr(
         [html.Th(t, scope="col") for t in ("Standard", "Target", "Who set it", "In force")]
     )
-    return html.Div(
-        html.Table([html.Caption("Standards and who set them"), html.Thead(head),
-                    html.Tbody(rows)], className="table"),
-        className="table-wrap", tabIndex=0, role="region", **aria(label="Standards"),
-    )  # fmt: skip
+    return captioned_table("Standards and who set them", head, rows)
 
 
 def layout(**_unknown: str) -> html.Div:
