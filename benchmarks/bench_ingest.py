@@ -24,22 +24,10 @@ from typing import Any, cast
 
 import duckdb
 
-from ingest import cases
 from ingest.catalog import CaseSource, Source, load_source
 from ingest.publish import next_warehouse, swap_in
 from ingest.read import (
-    _READ,
-    LoadCounts,
-    _check_header,
-    _csv_options,
-    _keep_bad_records,
-    _number_rows,
-    _why_unreadable,
-    finish,
     literal,
-    problem,
-    problems,
-    quote,
 )
 from ingest.run import load_new_file, run, sha256_of, write_catalog
 from ingest.schema import create_schema
@@ -280,74 +268,6 @@ def step_profile(work: Path) -> dict[str, Any]:
     return {"status": outcome.status, "timings": timed.timings + marks}
 
 
-# --- a sketch of a leaner cases.load_file, to size the suggestions (profile only) ----------
-
-SKETCH_CHECKS = (
-    ("case_id", "nullif(p.case_key, '') IS NULL", "missing case id"),
-    ("case_id", "row_number > first_row", "duplicate case id in this file"),
-    ("opened_at", "opened IS NULL", "missing or unreadable open time"),
-    ("due_at", "nullif(trim(due_at), '') IS NOT NULL AND due IS NULL", "unreadable target time"),
-    ("closed_at", "nullif(trim(closed_at), '') IS NOT NULL AND closed IS NULL",
-     "unreadable closed time"),
-    ("organisation", "nullif(trim(organisation), '') IS NULL", "missing organisation"),
-    ("service", "nullif(trim(service), '') IS NULL", "missing service"),
-)  # fmt: skip
-
-
-def sketch_stage(con: duckdb.DuckDBPyConnection, path: Path, source: CaseSource) -> None:
-    """Temp table `raw_file` as read_raw makes it, but holding only the 6 declared columns."""
-    options = _csv_options(path, source.file)
-    picks = ", ".join(f"{quote(src)} AS {field}" for field, src in source.columns.items())
-    try:
-        header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
-        _check_header(path, header, list(source.columns.values()))
-        read = f"CREATE TEMP TABLE raw_text AS SELECT {picks} FROM {_READ}"  # noqa: S608
-        con.execute(read, options)
-    except duckdb.Error as err:
-        raise _why_unreadable(path, err) from err
-    _keep_bad_records(con)
-    _number_rows(con)
-
-
-def sketch_load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, source: CaseSource, load_id: int
-) -> LoadCounts:
-    """cases.load_file's results from one 6-column read, each timestamp parsed once."""
-    sketch_stage(con, path, source)
-    arms = [(cond, problem(source.columns[f], f, why)) for f, cond, why in SKETCH_CHECKS]
-    con.execute(
-        f"""
-        CREATE TEMP TABLE judged AS
-        WITH parsed AS (
-            SELECT *, trim(case_id) AS case_key, try_strptime(opened_at, $fmt) AS opened,
-                   try_strptime(due_at, $fmt) AS due, try_strptime(closed_at, $fmt) AS closed
-            FROM raw_file
-        ), repeats AS (
-            SELECT case_key, min(row_number) AS first_row FROM parsed
-            GROUP BY 1 HAVING count(*) > 1
-        )
-        SELECT row_number, p.case_key, opened, due, closed,
-               trim(organisation) AS organisation, trim(service) AS service,
-               {problems(arms)} AS problems
-        FROM parsed p LEFT JOIN repeats r ON r.case_key IS NOT DISTINCT FROM p.case_key
-        """,  # noqa: S608 - the arms are this file's constants with catalog names quoted
-        {"fmt": source.file.timestamp_format},
-    )
-    con.execute("DROP TABLE raw_file")
-    con.execute(
-        "INSERT INTO cases SELECT $source, $load, row_number, case_key, opened, due, closed, "
-        "organisation, service FROM judged WHERE len(problems) = 0",
-        {"source": source.id, "load": load_id},
-    )
-    return finish(con, source.id, load_id, path)
-
-
-def step_sketch(work: Path, name: str = "sketch.duckdb") -> dict[str, Any]:
-    """ingest.run.run exactly, but with sketch_load_file in place of cases.load_file."""
-    cases.load_file = sketch_load_file  # this child process only
-    return step_ours(work, name)
-
-
 def memory_limited(step: Callable[[Path, str], dict[str, Any]], name: str) -> Callable[..., Any]:
     """`step` with every DuckDB connection of this child process given MEMORY_LIMIT."""
 
@@ -365,29 +285,11 @@ def memory_limited(step: Callable[[Path, str], dict[str, Any]], name: str) -> Ca
     return limited
 
 
-def same_tables(work: Path) -> str:
-    """How many rows of cases, rejects and loads counts differ between ours and the sketch."""
-    con = duckdb.connect()
-    con.execute(f"ATTACH {literal(str(work / 'tracker.duckdb'))} AS ours (READ_ONLY)")
-    con.execute(f"ATTACH {literal(str(work / 'sketch.duckdb'))} AS sketch (READ_ONLY)")
-    differ = []
-    for table, cols in (("cases", "*"), ("rejects", "*"),
-                        ("loads", "rows_read, rows_loaded, rows_rejected")):  # fmt: skip
-        # Both sides are this function's constants.
-        a = f"SELECT {cols} FROM ours.{table}"  # noqa: S608
-        b = f"SELECT {cols} FROM sketch.{table}"  # noqa: S608
-        both_ways = f"({a} EXCEPT ALL {b}) UNION ALL ({b} EXCEPT ALL {a})"
-        query = f"SELECT count(*) FROM ({both_ways})"  # noqa: S608
-        differ.append(f"{table}: {con.execute(query).fetchall()[0][0]} rows differ")
-    con.close()
-    return "; ".join(differ)
-
-
 def since(started: float) -> float:
     return time.perf_counter() - started
 
 
-BARE, OURS, SKETCH = "bare read_csv all_varchar", "ours: ingest.run.run", "sketch: one-pass"
+BARE, OURS = "bare read_csv all_varchar", "ours: ingest.run.run"
 MEASURES_ALONE = "  of which measures alone"
 STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "generate": lambda a: step_generate(a.work, a.rows),
@@ -397,12 +299,10 @@ STEPS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     OURS: lambda a: step_ours(a.work),
     MEASURES_ALONE: lambda a: step_measures(a.work),
     "profile": lambda a: step_profile(a.work),
-    SKETCH: lambda a: step_sketch(a.work),
     f"ours, memory_limit {MEMORY_LIMIT}": memory_limited(step_ours, "ours-limited.duckdb"),
-    f"sketch, memory_limit {MEMORY_LIMIT}": memory_limited(step_sketch, "sketch-limited.duckdb"),
 }
 COMPARED = [BARE, "bare read_csv inferred", "bare inferred store_rejects", OURS, MEASURES_ALONE]
-EXPERIMENTS = [SKETCH, f"ours, memory_limit {MEMORY_LIMIT}", f"sketch, memory_limit {MEMORY_LIMIT}"]
+EXPERIMENTS = [f"ours, memory_limit {MEMORY_LIMIT}"]
 
 
 def child(args: argparse.Namespace) -> None:
@@ -521,14 +421,12 @@ def parent(args: argparse.Namespace) -> None:
 
 
 def experiment(args: argparse.Namespace, bare: Measured, ours: Measured) -> None:
-    """Where ours spends its time, and what a leaner load or a memory_limit would change."""
+    """Where ours spends its time, and what a memory_limit would change."""
     print_profile(measure("profile", args))
     runs = [[measure(name, args) for name in EXPERIMENTS] for _ in range(args.repeat)]
     tried = [best_of([r[n] for r in runs]) for n in range(len(EXPERIMENTS))]
-    print("\nSketch = cases.load_file done as one 6-column read, each timestamp parsed once, "
-          "duplicates by GROUP BY;\nboth run through the same ingest.run.run:")  # fmt: skip
+    print(f"\nThe same ingest.run.run with DuckDB's memory_limit at {MEMORY_LIMIT}:")
     print_table([bare, ours, *tried], bare)
-    print(f"sketch vs ours: {same_tables(args.work)}")
 
 
 def main() -> None:
