@@ -14,11 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import Browser
 
 from ingest.catalog import Source, load_catalog, load_source
 from ingest.run import run
 from metrics import cache, reader
 from settings import ROOT
+from tests.browser import chromium
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOSTON_ENTRY = ROOT / "catalog" / "boston-311.toml"
@@ -119,6 +121,13 @@ def bundled_reader(
     monkeypatch.setattr(reader, "_reader", reader.Reader(copy, "256MB", 1))
     monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
     yield
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Real headless Chromium (Debian's), one per test module."""
+    with chromium() as b:
+        yield b
 
 
 ARTIFACTS = ROOT / "test-artifacts"

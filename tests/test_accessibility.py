@@ -8,7 +8,6 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, expect
 
 from settings import ROOT
-from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -73,12 +71,6 @@ WATCH_CSP = (
     "document.addEventListener('securitypolicyviolation', e => window.__csp.push("
     "e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + e.sample));"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def open_page(browser: Browser, url: str, width: int, *, bypass_csp: bool = False) -> Page:

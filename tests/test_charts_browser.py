@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import chromium
-
 pytestmark = pytest.mark.browser
 
 DEPARTMENT = "/department/boston-public-works-department"
 STREET_LIGHTS = f"{DEPARTMENT}/street-light-outages"
 TRUST = "/department/nhs-england-airedale-nhs-foundation-trust"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(params=[1280, 375])

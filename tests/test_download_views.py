@@ -15,17 +15,9 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser import chromium
-
 pytestmark = pytest.mark.browser
 VERDICT = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
 MONTH_VERDICT = {**VERDICT, "not_applicable": "Not applicable", "no_data": "No data"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@ the keyboard, and a screenshot of each page at a desktop and a phone width."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-
-from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +22,6 @@ SCREENS = {
     "compare-monthly": "/compare?jurisdiction=nhs-england-ambulance-services"
     "&standard=arp-c1-mean&from=2020-02&to=2021-01",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as b:
-        yield b
 
 
 def new_page(browser: Browser, width: int = 1280) -> Page:
