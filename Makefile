@@ -20,7 +20,7 @@ warehouse: setup
 
 ## Serve the site at http://127.0.0.1:8050 with gunicorn.
 run: warehouse
-	$(VENV)/bin/gunicorn -c dashboard/gunicorn_conf.py dashboard.app:server
+	$(VENV)/bin/gunicorn -c dashboard/web/gunicorn_conf.py dashboard.app:server
 
 ## Debian's Chromium and ChromeDriver, for the headless-browser tests.
 browser-deps:

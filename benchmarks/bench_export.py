@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import flask
 
-from dashboard.export import csv_response, csv_stream, row_count
+from dashboard.api.export import csv_response, csv_stream, row_count
 from ingest.schema import create_schema
 from metrics.reader import Reader
 
@@ -293,7 +293,7 @@ def measure_site(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, flo
         "TRACKER_DUCKDB_THREADS": str(opts.threads),
     }
     gunicorn = Path(sys.executable).parent / "gunicorn"
-    command = [str(gunicorn), "-c", str(ROOT / "dashboard" / "gunicorn_conf.py")]
+    command = [str(gunicorn), "-c", str(ROOT / "dashboard" / "web" / "gunicorn_conf.py")]
     command += ["--chdir", str(ROOT), "--access-logfile", "/dev/null", "dashboard.app:server"]
     with server(command, env, tmp / "site.log") as proc:
         wait_until_serving(port, proc, 60)

@@ -62,7 +62,7 @@ def gunicorn(warehouse: Path) -> Iterator[int]:
     env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(warehouse), "TRACKER_PORT": str(port),
            "TRACKER_HOST": "127.0.0.1", "TRACKER_WORKERS": "2"}  # fmt: skip
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "dashboard/gunicorn_conf.py",
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "dashboard/web/gunicorn_conf.py",
          "dashboard.app:server"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -7,11 +7,12 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard import callback_cache, downloads, security
-from dashboard.compression import compressing_server
-from dashboard.footer import footer
-from dashboard.guard import guard_pages
-from dashboard.titles import name_the_view
+from dashboard.api import downloads
+from dashboard.ui.footer import footer
+from dashboard.web import callback_cache, security
+from dashboard.web.compression import compressing_server
+from dashboard.web.guard import guard_pages
+from dashboard.web.titles import name_the_view
 
 HERE = Path(__file__).resolve().parent
 SITE_NAME = "Service Standards Tracker"

@@ -89,7 +89,7 @@ def serve(warehouse: Path) -> Iterator[str]:
     env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(warehouse), "TRACKER_PORT": str(port)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "-c", "dashboard/gunicorn_conf.py", "dashboard.app:server"],
+        [str(gunicorn), "-c", "dashboard/web/gunicorn_conf.py", "dashboard.app:server"],
         cwd=ROOT,
         env=env,
     )

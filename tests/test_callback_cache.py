@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard import callback_cache
+from dashboard.web import callback_cache
 from metrics import cache
 from metrics.cache import ResultCache
 

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import polars as pl
 
-from dashboard.compare_view import choose_view
+from dashboard.pages._compare_view import choose_view
 from metrics import compare
 
 MARCH = dt.date(2015, 3, 1)

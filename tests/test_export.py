@@ -11,7 +11,7 @@ import flask
 import pyarrow as pa
 import pytest
 
-from dashboard.export import (
+from dashboard.api.export import (
     BOM,
     FORMULA_START,
     csv_cells,

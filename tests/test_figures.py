@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from dashboard import charts, figures, panels
+from dashboard.ui import charts, figures
 from metrics import queries, series, standard_series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
@@ -193,11 +193,11 @@ def test_seconds_are_drawn_in_minutes() -> None:
 def test_a_series_too_short_for_limits_is_said_in_words() -> None:
     one = monthly([0.5], 0.95)
     assert series.series_spc(one) is None
-    assert panels.too_few_to_chart(one) == (
+    assert charts.too_few_to_chart(one) == (
         "There is only one figure so far (50.0%), so there is no trend to chart."
     )
     none = one.with_columns(pl.lit(None, dtype=pl.Float64).alias("value"))
-    assert panels.too_few_to_chart(none) == "There are no figures to chart yet."
+    assert charts.too_few_to_chart(none) == "There are no figures to chart yet."
 
 
 def test_palette_has_three_to_one_contrast_on_white_and_config_is_quiet() -> None:

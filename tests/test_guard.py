@@ -11,8 +11,8 @@ import pytest
 from dash import html
 from playwright.sync_api import expect
 
-from dashboard import guard
-from dashboard.guard import guarded_layout, guarded_title
+from dashboard.web import guard
+from dashboard.web.guard import guarded_layout, guarded_title
 from metrics import reader
 from metrics.cache import ResultCache
 from tests.browser import chromium
@@ -24,7 +24,7 @@ def broken(**_query: str) -> html.Div:
 
 
 def test_a_failing_layout_answers_with_a_message_and_logs(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.ERROR, logger="dashboard.guard"):
+    with caplog.at_level(logging.ERROR, logger="dashboard.web.guard"):
         page = guarded_layout("pages.broken", broken)(month="2015-07")
     heading = page.children[0]
     assert isinstance(heading, html.H1) and heading.children == "This page could not be shown"

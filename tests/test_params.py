@@ -7,7 +7,7 @@ from typing import Any
 
 import dash
 
-from dashboard.params import choose_jurisdiction, choose_month, month_param, one
+from dashboard.web.params import choose_jurisdiction, choose_month, month_param, one
 
 MONTHS = [dt.date(2015, 6, 1), dt.date(2015, 7, 1)]
 

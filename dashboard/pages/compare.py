@@ -9,11 +9,11 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components
-from dashboard.compare_table import compare_form, compare_table
-from dashboard.compare_view import CompareView, choose_view
-from dashboard.links import download_links
-from dashboard.params import month_text
+from dashboard.api.links import download_links
+from dashboard.pages._compare_table import compare_form, compare_table
+from dashboard.pages._compare_view import CompareView, choose_view
+from dashboard.ui import forms
+from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
 
@@ -42,8 +42,8 @@ def layout(**query: Any) -> html.Div:
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={view.area_slug}")),
             html.H1(f"Compare organisations: {view.area}, {span}"),
-            *[components.notice(m) for m in view.messages],
-            components.area_nav(view.areas, view.area_slug, base="/compare"),
+            *[forms.notice(m) for m in view.messages],
+            forms.area_nav(view.areas, view.area_slug, base="/compare"),
             compare_form(view),
             *(standard_section(view, p) for p in shared),
             html.P(NO_SHARED, className="lead") if not shared else None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.components import table_region
-from dashboard.links import download_links
+from dashboard.api.links import download_links
+from dashboard.ui.tables import table_region
 from metrics.datasets import DATASETS, Dataset
 
 dash.register_page(

@@ -9,10 +9,11 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, links, panels
-from dashboard.panels import monthly_spc_panel, spc_panel
-from dashboard.params import QueryValue, choose_month
-from dashboard.standard_text import months_met_sentence
+from dashboard.api import links
+from dashboard.ui import forms, tables
+from dashboard.ui.charts import monthly_spc_panel, spc_panel
+from dashboard.ui.sentences import months_met_sentence
+from dashboard.web.params import QueryValue, choose_month
 from metrics import queries, series, standard_series
 from metrics.records import met_record
 from metrics.wording import fiscal_year_label, month_name, summary_sentences
@@ -45,8 +46,8 @@ def service_section(
                 "and are not judged.",
                 className="hint",
             ),
-            components.days_calendar(service, days, month),
-            components.days_table(service, days, month),
+            tables.days_calendar(service, days, month),
+            tables.days_table(service, days, month),
             pooled_trend(slug, str(record["service_slug"]), service),
         ],
         className="service",
@@ -107,9 +108,9 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
-            components.notice(choice.message),
-            components.view_form(f"/department/{slug}", months, choice.month),
-            components.legend(),
+            forms.notice(choice.message),
+            forms.view_form(f"/department/{slug}", months, choice.month),
+            tables.legend(),
             *sections,
             links.download_links("days-met", view, "the days-met records"),
             links.download_links("daily", view, "the figures for each day"),
@@ -132,9 +133,9 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
                 ),
                 html.P(str(part["standard"][0]), className="hint"),
                 html.P(months_met_sentence(part), className="headline"),
-                panels.months_strip(part, f"{part['service'][0]}: each month's verdict"),
+                tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
                 monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
-                components.months_table(part),
+                tables.months_table(part),
             ],
             className="service",
         )
@@ -168,7 +169,7 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
                 "judged against the target share the department set for it.",
                 className="hint",
             ),
-            components.standards_year_table(latest, pages, caption),
+            tables.standards_year_table(latest, pages, caption),
             links.download_links("records", {"organisation": slug}, "these figures"),
         ]
     )

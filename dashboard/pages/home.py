@@ -7,9 +7,10 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import charts, components, links, panels
-from dashboard.params import QueryValue, choose_jurisdiction, choose_month, month_text
-from dashboard.search import LIMIT, query_text, search_form, search_results
+from dashboard.api import links
+from dashboard.pages._search import LIMIT, query_text, search_form, search_results
+from dashboard.ui import charts, forms, tables
+from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text
 from metrics import queries
 from metrics.funnel import funnel_curve
 from metrics.wording import league_window, percent
@@ -23,7 +24,7 @@ def headline(league: pl.DataFrame, area: str, window: str) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
-    periods = components.PERIOD_WORD[str(league["grain"][0])].lower()
+    periods = tables.PERIOD_WORD[str(league["grain"][0])].lower()
     share = percent(met / judged if judged else None)
     return (
         f"Across {league.height} {area} organisations, standards were met on {share} "
@@ -56,19 +57,19 @@ def layout(
     return html.Div(
         [
             html.H1(f"Which organisations met their standards? {area.name}, {window}"),
-            components.notice(area.message),
-            components.notice(choice.message),
-            components.area_nav(options, area.slug or ""),
+            forms.notice(area.message),
+            forms.notice(choice.message),
+            forms.area_nav(options, area.slug or ""),
             html.P(
                 html.A(
                     "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
                 )
             ),
-            components.view_form("/", months, choice.month, area.slug or "", grain),
+            forms.view_form("/", months, choice.month, area.slug or "", grain),
             *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(grain), className="hint"),
-            components.league_table(league, choice.month, caption),
+            tables.league_table(league, choice.month, caption),
             links.download_links("league", view, "this table"),
             funnel_panel(league, area.name, window),
             links.download_links(
@@ -107,12 +108,10 @@ BANDS = (
 def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div:
     """The league table drawn as a funnel plot, beneath the table that holds its figures."""
     periods = (
-        components.PERIOD_WORD.get(str(league["grain"][0]), "Periods")
-        if league.height
-        else "Periods"
+        tables.PERIOD_WORD.get(str(league["grain"][0]), "Periods") if league.height else "Periods"
     )
     chart = charts.funnel_chart(league, funnel_curve(league), area, window, periods)
-    return panels.chart_panel(chart, level=2)
+    return charts.chart_panel(chart, level=2)
 
 
 def search_part(q: QueryValue, area: str, month: str) -> list[html.Form | html.Section]:

@@ -7,8 +7,8 @@ from typing import Any
 import dash
 from dash import html
 
-from dashboard.components import captioned_table
-from dashboard.links import download_links
+from dashboard.api.links import download_links
+from dashboard.ui.tables import captioned_table
 from metrics import queries
 from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
 from settings import Settings

@@ -12,9 +12,10 @@ import dash
 import polars as pl
 from dash import html
 
-from dashboard import components, links, panels
-from dashboard.panels import spc_panel
-from dashboard.standard_text import change_sentences, months_met_sentence, record_sentences
+from dashboard.api import links
+from dashboard.ui import tables
+from dashboard.ui.charts import spc_panel
+from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
 from metrics.wording import fiscal_year_label
 
@@ -98,14 +99,14 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     sentence = months_met_sentence(periods)
     if grain == "fiscal_year":
         sentence = sentence.replace(" months", " fiscal years")
-    label_of = fiscal_year_label if grain == "fiscal_year" else panels.month_label
+    label_of = fiscal_year_label if grain == "fiscal_year" else tables.month_label
     return [
         html.P(sentence, className="headline"),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
-        panels.months_strip(periods, f"Each {noun}'s verdict", label_of),
+        tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
         spc_panel(periods, queries.standard_spc(periods), "Process limits each " + noun, 2, noun),
-        components.months_table(periods),
+        tables.months_table(periods),
     ]
 
 
@@ -133,5 +134,5 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
             level=2,
             what="The pooled share on time met the standard",
         ),
-        panels.days_met_months_table(pooled, f"{row['service']}: days met each month"),
+        tables.days_met_months_table(pooled, f"{row['service']}: days met each month"),
     ]

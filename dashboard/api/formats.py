@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import export
+from dashboard.api import export
 from metrics.datasets import Rows, SqlQuery
 
 # Rows per Arrow batch from DuckDB: at 100,000 a site worker streaming 5M records peaked at
@@ -66,7 +66,7 @@ def written(
 
 
 def csv_writer(reader: pa.RecordBatchReader) -> Iterator[bytes]:
-    """RFC 4180 CSV with BOM, ISO dates and formula-safe text (see `dashboard.export`)."""
+    """RFC 4180 CSV with BOM, ISO dates and formula-safe text (see `dashboard.api.export`)."""
     return export.csv_batches(reader)
 
 

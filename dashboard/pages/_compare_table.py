@@ -8,9 +8,11 @@ from typing import Any
 import polars as pl
 from dash import dcc, html
 
-from dashboard.compare_view import MAX_ORGS, CompareView
-from dashboard.components import STATUS_MARK, _figure, _select, aria, captioned_table
-from dashboard.params import month_text
+from dashboard.pages._compare_view import MAX_ORGS, CompareView
+from dashboard.ui.forms import select
+from dashboard.ui.tables import captioned_table
+from dashboard.ui.text import STATUS_MARK, aria, value_text
+from dashboard.web.params import month_text
 from metrics.wording import league_window, month_name, percent
 
 VERDICT = {
@@ -47,9 +49,9 @@ def compare_form(view: CompareView) -> html.Form:
             html.Div(dcc.Input(type="hidden", name="jurisdiction", value=view.area_slug),
                      className="hidden-fields"),
             orgs,
-            _select("Standard", "standard", standards, view.standard or ""),
-            _select("From", "from", months, month_text(view.first) if view.first else ""),
-            _select("To", "to", months, month_text(view.last) if view.last else ""),
+            select("Standard", "standard", standards, view.standard or ""),
+            select("From", "from", months, month_text(view.first) if view.first else ""),
+            select("To", "to", months, month_text(view.last) if view.last else ""),
             html.Button("Compare", type="submit", className="button"),
         ],
         method="get", action="/compare", className="month-form compare-form",
@@ -76,7 +78,7 @@ def cell(row: dict[str, Any] | None, grain: str) -> html.Td:
         [
             html.Span(mark, className=f"day-mark day--{status.replace('_', '-')}",
                       **aria(hidden="true")) if mark else "",
-            f" {_figure(row['value'], str(row['unit']))} ",
+            f" {value_text(row['value'], str(row['unit']))} ",
             html.Span(VERDICT[status], className="verdict"),
         ],
         className="num compare-cell",

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
+from dash import dcc, html
 
-from dashboard import figures
-from dashboard.components import _figure as value_text
+from dashboard.ui import figures
+from dashboard.ui.figures import CONFIG
+from dashboard.ui.tables import captioned_table
+from dashboard.ui.text import aria, value_text
+from metrics import queries
 from metrics.records import met_record
 from metrics.spc import SpcResult
 
@@ -118,3 +123,111 @@ def spc_chart(
     record = met_record(list(part["status"]))
     title = spc_title(result, record.met, record.judged, noun, what)
     return Chart(title, spc_summary(result, unit, goal), figures.spc_figure(result, unit, goal))
+
+
+HEADINGS = {2: html.H2, 3: html.H3}
+
+
+def chart_panel(chart: Chart, table: Any = None, level: int = 3) -> html.Div:
+    """The chart under its finding, its summary beside it, its figures as a table below.
+
+    The drawing is one image to assistive technology, named by its finding; the summary and
+    the table carry the same figures in text.
+    """
+    graph = dcc.Graph(
+        figure=chart.figure,
+        config=CONFIG,
+        className="chart-graph",
+        style={"height": "var(--chart-height, 360px)"},
+    )
+    return html.Div(
+        [
+            HEADINGS[level](chart.title, className="chart-title"),
+            html.Div(
+                [
+                    html.Div(
+                        graph,
+                        role="img",
+                        className="chart-image",
+                        **aria(label=chart.title + ". " + " ".join(chart.summary)),
+                    ),
+                    html.Div([html.P(s) for s in chart.summary], className="chart-summary"),
+                ],
+                className="chart-body",
+            ),
+            table,
+        ],
+        className="chart",
+    )
+
+
+SIGNAL_TEXT = {
+    "special_cause_improvement": "Improvement",
+    "special_cause_concern": "Concern",
+    "special_cause_neutral": "Unusual",
+    "common_cause": "Common cause",
+}
+
+
+def spc_table(result: SpcResult, unit: str, caption: str) -> html.Details:
+    """The chart's figures: each period's value, the mean and limits, and its signal."""
+    head = html.Tr(
+        [html.Th("Period", scope="col")]
+        + [
+            html.Th(t, scope="col", className="num")
+            for t in ("Value", "Mean", "Lower limit", "Upper limit")
+        ]
+        + [html.Th("Signal", scope="col")]
+    )
+    rows = [
+        html.Tr(
+            [html.Th(f"{p['period']:%b %Y}", scope="row")]
+            + [
+                html.Td(value_text(p[k], unit), className="num")
+                for k in ("value", "mean", "lpl", "upl")
+            ]
+            + [html.Td(SIGNAL_TEXT.get(p["point_type"] or "", "No figure"))]
+        )
+        for p in result.points.iter_rows(named=True)
+    ]
+    return html.Details(
+        [
+            html.Summary(f"The chart's figures: {caption}"),
+            captioned_table(caption, head, rows, "figures-table"),
+        ]
+    )
+
+
+def spc_panel(
+    part: pl.DataFrame,
+    result: SpcResult | None,
+    caption: str,
+    level: int = 3,
+    noun: str = "month",
+    what: str = "Met the standard",
+) -> html.Div | html.P:
+    """A series as an SPC chart with its verdicts in words and its figures as a table."""
+    ordered = part.sort("period_start")
+    if result is None:
+        return html.P(too_few_to_chart(ordered), className="hint")
+    chart = spc_chart(result, ordered, noun, what)
+    return chart_panel(chart, spc_table(result, str(part["unit"][0]), caption), level)
+
+
+def monthly_spc_panel(part: pl.DataFrame, caption: str, level: int = 3) -> html.Div | html.P:
+    """A monthly standard's series (rows of `judgements`), charted with the SPC ingest stored."""
+    return spc_panel(part, queries.standard_spc(part), caption, level)
+
+
+def too_few_to_chart(part: pl.DataFrame) -> str:
+    """Why there is no chart: no figures yet, or only one."""
+    figures = part.filter(pl.col("value").is_not_null())
+    if figures.is_empty():
+        return "There are no figures to chart yet."
+    if figures.height > 1:
+        return "Process limits are charted for monthly standards; this one is judged yearly."
+    row = figures.row(0, named=True)
+    return (
+        f"There is only one figure so far ({value_text(row['value'], str(row['unit']))}), "
+        "so there is no trend to chart."
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import duckdb
 from werkzeug.datastructures import MultiDict
 
-from dashboard.params import month_param, month_text
+from dashboard.web.params import month_param, month_text
 from metrics import dataset_sql, queries
 from metrics.datasets import Dataset, Filters
 

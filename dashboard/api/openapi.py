@@ -6,8 +6,8 @@ from typing import Any
 
 import flask
 
-from dashboard.dataset_args import MAX_PER_PAGE
-from dashboard.links import FORMATS
+from dashboard.api.args import MAX_PER_PAGE
+from dashboard.api.links import FORMATS
 from metrics import dataset_sql, queries
 from metrics.datasets import DATASETS, Dataset
 from metrics.reader import reader
@@ -28,7 +28,7 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 
 def parameters(enums: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
-    """Every query parameter of the URL contract in `dashboard.links`."""
+    """Every query parameter of the URL contract in `dashboard.api.links`."""
     month = {"type": "string", "pattern": MONTH}
     return {
         "jurisdiction": _query("jurisdiction", "Area slug",

@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.components import _figure as value_text
+from dashboard.ui.text import value_text
 from metrics.records import met_record
 from metrics.standard_series import SeriesRecord, previous_period
 from metrics.wording import league_window, month_name

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 import duckdb
 import flask
 
-from dashboard import datapackage, export, formats, openapi
-from dashboard.dataset_args import BadArgs, View, parse
-from dashboard.links import FORMATS
+from dashboard.api import datapackage, export, formats, openapi
+from dashboard.api.args import BadArgs, View, parse
+from dashboard.api.links import FORMATS
 from metrics import dataset_sql, queries
 from metrics.datasets import DATASETS, Dataset, Rows
 from metrics.reader import WarehouseMissing, reader

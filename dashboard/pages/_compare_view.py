@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.params import choose_jurisdiction, month_param, one
+from dashboard.web.params import choose_jurisdiction, month_param, one
 from metrics import compare, queries
 from metrics.wording import month_name
 

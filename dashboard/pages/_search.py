@@ -7,8 +7,8 @@ from typing import Any
 import polars as pl
 from dash import dcc, html
 
-from dashboard.components import aria
-from dashboard.params import one
+from dashboard.ui.text import aria
+from dashboard.web.params import one
 
 MAX_QUERY = 100
 LIMIT = 50

@@ -1,99 +1,18 @@
-"""Pure builders from metrics frames to page components; unit-tested without a browser."""
+"""Tables from metrics frames: league, calendars, days, months and yearly standards."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 from dash import dcc, html
 
-from dashboard.params import month_text
-from metrics.wording import fiscal_year_label, month_name, percent
-
-STATUS_LABEL = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
-STATUS_MARK = {"met": "✓", "not_met": "✗", "not_applicable": "–"}
-
-
-def aria(**attributes: str) -> dict[str, Any]:
-    """ARIA attributes for a Dash component: aria(label="Key") -> {"aria-label": "Key"}."""
-    return {f"aria-{name}": value for name, value in attributes.items()}
-
-
-def _select(label: str, name: str, options: list[tuple[str, str]], chosen: str) -> html.Div:
-    return html.Div(
-        [
-            html.Label(label, htmlFor=name, className="label"),
-            html.Select(
-                [
-                    html.Option(text, value=value, selected=value == chosen)
-                    for value, text in options
-                ],
-                id=name,
-                name=name,
-                className="select",
-            ),
-        ],
-        className="form-group",
-    )
-
-
-def view_form(
-    action: str,
-    months: list[dt.date],
-    chosen: dt.date | None,
-    jurisdiction: str = "",
-    grain: str = "day",
-) -> html.Form:
-    """A plain GET form, so the chosen month lands in the URL and works without scripts.
-    Standards judged by fiscal year choose a year, named as the agency names it ('2023-24')."""
-    yearly = grain == "fiscal_year"
-    name_of = fiscal_year_label if yearly else month_name
-    month_options = [(month_text(m), name_of(m)) for m in reversed(months)]
-    chosen_text = month_text(chosen) if chosen else ""
-    hidden = [
-        html.Div(
-            dcc.Input(type="hidden", name="jurisdiction", value=jurisdiction),
-            className="hidden-fields",
-        )
-    ]
-    return html.Form(
-        [
-            *(hidden if jurisdiction else []),
-            _select("Fiscal year" if yearly else "Month", "month", month_options, chosen_text),
-            html.Button("Show", type="submit", className="button"),
-        ],
-        method="get",
-        action=action,
-        className="month-form",
-    )
-
-
-def area_nav(options: list[tuple[str, str]], chosen: str, base: str = "/") -> html.Nav:
-    """Links to each area's view at `base` (the league table by default); the current one
-    is marked for all users."""
-    items = [
-        html.Li(
-            html.A(name, href=f"{base}?jurisdiction={slug}", **aria(current="page"))
-            if slug == chosen
-            else html.A(name, href=f"{base}?jurisdiction={slug}")
-        )
-        for slug, name in options
-    ]
-    return html.Nav(
-        [html.H2("Areas", className="nav-heading"), html.Ul(items, className="area-list")],
-        className="area-nav",
-        **aria(label="Areas"),
-    )
-
-
-def notice(message: str | None) -> html.Div | None:
-    """A visible, announced message about the request (e.g. a month with no figures)."""
-    if not message:
-        return None
-    return html.Div(message, className="notice", role="status")
-
+from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
+from dashboard.web.params import month_text
+from metrics.wording import month_name, percent
 
 PERIOD_WORD = {"day": "Service-days", "month": "Standard-months", "fiscal_year": "Standard-years"}
 
@@ -227,18 +146,6 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
     )
 
 
-MONTH_STATUS = {**STATUS_LABEL, "not_applicable": "Not applicable", "no_data": "No data"}
-
-
-def _figure(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "seconds":
-        minutes, seconds = divmod(round(value), 60)
-        return f"{minutes}:{seconds:02d}"
-    return f"{value * 100:.1f}%"
-
-
 def months_table(part: pl.DataFrame) -> html.Div:
     """One standard's judged months as a table: figure, target and verdict for each."""
     unit = str(part["unit"][0])
@@ -246,8 +153,8 @@ def months_table(part: pl.DataFrame) -> html.Div:
         html.Tr(
             [
                 html.Th(f"{r['period_start']:%B %Y}", scope="row"),
-                html.Td(_figure(r["value"], unit), className="num"),
-                html.Td(f"{r['comparator']} {_figure(r['target'], unit)}", className="num"),
+                html.Td(value_text(r["value"], unit), className="num"),
+                html.Td(f"{r['comparator']} {value_text(r['target'], unit)}", className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),
             ]
         )
@@ -290,8 +197,8 @@ def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: st
             [
                 html.Th(html.A(r["service"], href=pages[r["standard_id"]]), scope="row"),
                 html.Td(r["standard"]),
-                html.Td(_figure(r["value"], str(r["unit"])), className="num"),
-                html.Td(f"{r['comparator']} {_figure(r['target'], str(r['unit']))}",
+                html.Td(value_text(r["value"], str(r["unit"])), className="num"),
+                html.Td(f"{r['comparator']} {value_text(r['target'], str(r['unit']))}",
                         className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),
             ]
@@ -308,3 +215,58 @@ def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: st
         ]
     )
     return captioned_table(caption, head, rows, "standards-table")
+
+
+def month_label(period: dt.date) -> str:
+    """'Jun 24': short enough for a cell."""
+    return f"{period:%b %y}"
+
+
+def months_strip(
+    part: pl.DataFrame, label: str, label_of: Callable[[dt.date], str] = month_label
+) -> html.Ol:
+    """A row of period cells, each with its verdict as a mark and in words, oldest first."""
+    cells = [
+        html.Li(
+            [
+                html.Span(label_of(r["period_start"]), className="day-num"),
+                html.Span(MONTH_MARK[r["status"]], className="day-mark", **aria(hidden="true")),
+                html.Span(f" {MONTH_STATUS[r['status']]}", className="visually-hidden"),
+            ],
+            className=f"day month-cell day--{r['status'].replace('_', '-')}",
+        )
+        for r in part.sort("period_start").iter_rows(named=True)
+    ]
+    return html.Ol(cells, className="months-strip", **aria(label=label))
+
+
+def days_met_months_table(pooled: pl.DataFrame, caption: str) -> html.Div:
+    """A daily standard month by month: days met, days judged, pooled share and its verdict."""
+    head = html.Tr(
+        [html.Th("Month", scope="col")]
+        + [
+            html.Th(t, scope="col", className="num")
+            for t in ("Days met", "Days judged", "Due", "On time", "Pooled share")
+        ]
+        + [html.Th("Pooled verdict", scope="col")]
+    )
+    rows = [
+        html.Tr(
+            [html.Th(f"{r['period_start']:%B %Y}", scope="row")]
+            + [
+                html.Td(f"{n:,}", className="num")
+                for n in (
+                    r["days_met"],
+                    r["days_met"] + r["days_not_met"],
+                    r["denominator"],
+                    r["numerator"],
+                )
+            ]
+            + [
+                html.Td(value_text(r["value"], "share"), className="num"),
+                html.Td(MONTH_STATUS[r["status"]]),
+            ]
+        )
+        for r in pooled.iter_rows(named=True)
+    ]
+    return captioned_table(caption, head, rows)

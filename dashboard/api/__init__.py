@@ -1,0 +1,1 @@
+"""The download API: datasets as files, formats, OpenAPI and the data package."""

@@ -1,0 +1,1 @@
+"""Page parts shared by several pages: tables, charts, forms and text."""

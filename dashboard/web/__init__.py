@@ -1,0 +1,1 @@
+"""Server plumbing: compression, security headers, guards, caching, gunicorn."""
