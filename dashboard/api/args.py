@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 from werkzeug.datastructures import MultiDict
 
 from dashboard.web.params import month_param, month_text
-from metrics import dataset_sql, queries
-from metrics.datasets import Dataset, Filters
+from metrics import queries
+from metrics.datasets import Dataset, Filters, choices
 
 PAGE_PARAMS = ("page", "per_page")
 PER_PAGE, MAX_PER_PAGE = 1000, 10_000
@@ -44,10 +45,6 @@ def _one(args: MultiDict[str, str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [str(row[0]) for row in con.sql(sql).fetchall()]
-
-
 def _jurisdiction(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     areas = queries.jurisdictions(con)
     slugs = [str(s) for s in areas["slug"]]
@@ -62,7 +59,7 @@ def _organisations(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[st
     if text is None:
         return ()
     asked = tuple(part.strip() for part in text.split(","))
-    known = _column(con, dataset_sql.ORGANISATIONS)
+    known = choices.organisations(con)
     unknown = [a for a in asked if a not in known]
     if unknown or not asked:
         raise _allowed("organisation (one or several, comma-separated)", known, "league.csv")
@@ -83,15 +80,19 @@ def _month(name: str, text: str | None, allowed: list[dt.date] | None) -> dt.dat
 def _months(area: tuple[str, str] | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     if area is not None:
         return queries.months(area[1], con)
-    return [row[0] for row in con.sql(dataset_sql.ALL_MONTHS).fetchall()]
+    return choices.league_months(con)
 
 
 def _choice(
-    name: str, text: str | None, sql: str, con: duckdb.DuckDBPyConnection, see: str
+    name: str,
+    text: str | None,
+    known_in: Callable[[duckdb.DuckDBPyConnection], list[str]],
+    con: duckdb.DuckDBPyConnection,
+    see: str,
 ) -> str | None:
     if text is None:
         return None
-    known = _column(con, sql)
+    known = known_in(con)
     if text not in known:
         raise _allowed(name, known, see)
     return text
@@ -172,12 +173,12 @@ def parse(
     filters = Filters(
         jurisdiction=area[1] if area else None,
         organisations=_organisations(get.get("organisation"), con),
-        service=_choice("service", get.get("service"), dataset_sql.SERVICE_SLUGS, con,
+        service=_choice("service", get.get("service"), choices.service_slugs, con,
                         "records.csv"),
-        standard=_choice("standard", get.get("standard"), dataset_sql.STANDARD_IDS, con,
+        standard=_choice("standard", get.get("standard"), choices.standard_ids, con,
                          "standards.csv"),
         month=month, start=start, end=end,
-        source=_choice("source", get.get("source"), dataset_sql.SOURCE_IDS, con, "sources.csv"),
+        source=_choice("source", get.get("source"), choices.source_ids, con, "sources.csv"),
     )  # fmt: skip
     page, per_page = _page(args) if fmt == "json" else (1, PER_PAGE)
     return View(filters, _name_parts(dataset, filters, area), page, per_page)

@@ -8,7 +8,6 @@ by the version.
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import duckdb
@@ -17,8 +16,8 @@ import flask
 from dashboard.api import datapackage, export, formats, openapi
 from dashboard.api.args import BadArgs, View, parse
 from dashboard.api.links import FORMATS
-from metrics import dataset_sql, queries
-from metrics.datasets import DATASETS, Dataset, Rows
+from metrics import queries
+from metrics.datasets import DATASETS, Dataset, Rows, choices
 from metrics.reader import WarehouseMissing, reader
 
 CONTENT_TYPES = {
@@ -37,17 +36,8 @@ def plain(message: str, status: int) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
 
-def published_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """When ingest published the warehouse (UTC), for Last-Modified."""
-    rows = con.sql(dataset_sql.PUBLISHED_AT).fetchall()
-    if not rows:
-        return None
-    stamp = dt.datetime.fromisoformat(str(rows[0][0]))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-
-
 def _stamp(response: flask.Response, con: duckdb.DuckDBPyConnection) -> flask.Response:
-    response.last_modified = published_at(con)
+    response.last_modified = choices.published_at(con)
     response.headers.update(CORS)
     return response
 

@@ -8,8 +8,8 @@ import flask
 
 from dashboard.api.args import MAX_PER_PAGE
 from dashboard.api.links import FORMATS
-from metrics import dataset_sql, queries
-from metrics.datasets import DATASETS, Dataset
+from metrics import queries
+from metrics.datasets import DATASETS, Dataset, choices
 from metrics.reader import reader
 
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
@@ -77,7 +77,7 @@ def document() -> dict[str, Any]:
     con = reader().connection()
     enums = {
         "jurisdiction": [str(s) for s in queries.jurisdictions(con)["slug"]],
-        "source": [str(r[0]) for r in con.sql(dataset_sql.SOURCE_IDS).fetchall()],
+        "source": choices.source_ids(con),
     }
     params = parameters(enums)
     paths = {f"/download/{d.name}.{{format}}": _operation(d, params) for d in DATASETS.values()}
