@@ -13,18 +13,14 @@ from urllib.parse import urlencode
 import duckdb
 import flask
 
-from dashboard.api import datapackage, export, formats, openapi
+from dashboard.api import datapackage, openapi, stream, writers
 from dashboard.api.args import BadArgs, View, parse
-from dashboard.api.links import FORMATS
+from dashboard.api.formats import FORMATS
+from dashboard.api.responses import stream_response
 from metrics import queries
 from metrics.datasets import DATASETS, Dataset, Rows, choices
 from metrics.reader import WarehouseMissing, reader
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "parquet": "application/vnd.apache.parquet",
-}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Row-Count, X-Warehouse-Version, ETag, Link",
@@ -60,14 +56,14 @@ def download(dataset: str, fmt: str) -> flask.Response:
     except BadArgs as err:
         return _stamp(plain(str(err), 400), con)
     rows = spec.read(view.filters, con)
-    count = formats.row_count(rows, con)
+    count = stream.row_count(rows, con)
     version = queries.warehouse_version(con)
-    if fmt == "json":
+    form = FORMATS[fmt]
+    if form.write is None:
         return _stamp(json_page(spec, view, rows, count, con, version), con)
-    write = formats.csv_writer if fmt == "csv" else formats.parquet_writer
-    chunks = formats.written(rows, con, write)
+    chunks = stream.written(rows, con, form.write)
     filename = "-".join(view.name_parts) + "." + fmt
-    response = export.stream_response(chunks, CONTENT_TYPES[fmt], filename, count, version)
+    response = stream_response(chunks, form.media_type, filename, count, version)
     return _stamp(response, con)
 
 
@@ -99,10 +95,10 @@ def json_page(
         "pages": pages,
         "next": following,
         "previous": _page_url(view.page - 1) if view.page > 1 else None,
-        "rows": formats.page_rows(rows, con, offset, view.per_page),
+        "rows": stream.page_rows(rows, con, offset, view.per_page),
     }  # fmt: skip
-    body = iter([formats.json_bytes(document)])
-    response = export.stream_response(body, CONTENT_TYPES["json"], None, count, version)
+    body = iter([writers.json_bytes(document)])
+    response = stream_response(body, FORMATS["json"].media_type, None, count, version)
     if following:
         response.headers["Link"] = f'<{following}>; rel="next"'
     return response
