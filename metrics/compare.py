@@ -14,14 +14,14 @@ import duckdb
 import polars as pl
 
 from metrics.cache import cached
-from metrics.queries import _frame
+from metrics.reader import read_frame
 from metrics.wording import percent
 
 
 @cached
 def organisations(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Organisations of a jurisdiction in its league. Columns: org_slug, organisation."""
-    return _frame(
+    return read_frame(
         """SELECT DISTINCT org_slug, organisation FROM league WHERE jurisdiction = $j
            ORDER BY organisation, org_slug""",
         {"j": jurisdiction},
@@ -33,7 +33,7 @@ def organisations(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = Non
 def where(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """The known organisations among the slugs. Columns: org_slug, organisation,
     jurisdiction, slug (the jurisdiction's URL slug)."""
-    return _frame(
+    return read_frame(
         """SELECT DISTINCT org_slug, organisation, jurisdiction, slug(jurisdiction) AS slug
            FROM league WHERE list_contains($slugs, org_slug)""",
         {"slugs": list(slugs)},
@@ -45,7 +45,7 @@ def where(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) 
 def standards(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Standards any of the organisations is judged against. Columns: standard_id, standard,
     grain, organisations (how many of them it covers); most shared first."""
-    return _frame(
+    return read_frame(
         """SELECT standard_id, any_value(standard) AS standard, any_value(grain) AS grain,
                   count(DISTINCT org_slug) AS organisations
            FROM judgements WHERE org_level = 'organisation' AND list_contains($slugs, org_slug)
@@ -58,7 +58,7 @@ def standards(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = No
 @cached
 def periods(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
     """Months with any judged figure for the jurisdiction's organisations, oldest first."""
-    frame = _frame(
+    frame = read_frame(
         """SELECT DISTINCT date_trunc('month', period_start)::DATE AS month FROM judgements
            WHERE org_level = 'organisation' AND jurisdiction = $j ORDER BY month""",
         {"j": jurisdiction},
@@ -82,7 +82,7 @@ def comparison(
     standards), value and status (the month's one figure and verdict, for standards not
     judged daily; null for daily ones).
     """
-    return _frame(
+    return read_frame(
         """SELECT org_slug, any_value(organisation) AS organisation, standard_id,
                   any_value(standard) AS standard, any_value(grain) AS grain,
                   any_value(unit) AS unit, any_value(comparator) AS comparator,
