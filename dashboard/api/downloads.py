@@ -17,6 +17,7 @@ from dashboard.api import datapackage, openapi, stream, writers
 from dashboard.api.args import BadArgs, View, parse
 from dashboard.api.formats import FORMATS
 from dashboard.api.responses import stream_response
+from dashboard.api.xlsx import About
 from metrics import queries
 from metrics.datasets import DATASETS, Dataset, Rows, choices
 from metrics.reader import WarehouseMissing, reader
@@ -36,6 +37,14 @@ def _stamp(response: flask.Response, con: duckdb.DuckDBPyConnection) -> flask.Re
     response.last_modified = choices.published_at(con)
     response.headers.update(CORS)
     return response
+
+
+def _sources_of(view: View, con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The sources a view's rows come from: its area's, or every source for a view of all."""
+    sources = queries.sources(con)
+    if view.filters.jurisdiction is not None:
+        sources = sources.filter(sources["jurisdiction"] == view.filters.jurisdiction)
+    return list(sources.iter_rows(named=True))
 
 
 def download(dataset: str, fmt: str) -> flask.Response:
@@ -61,7 +70,16 @@ def download(dataset: str, fmt: str) -> flask.Response:
     form = FORMATS[fmt]
     if form.write is None:
         return _stamp(json_page(spec, view, rows, count, con, version), con)
-    chunks = stream.written(rows, con, form.write)
+    about = About(
+        spec,
+        tuple(flask.request.args.items(multi=True)),
+        tuple(_sources_of(view, con)),
+        version,
+        count,
+        flask.request.url,
+    )
+    write = form.write
+    chunks = stream.written(rows, con, lambda reader: write(reader, about))
     filename = "-".join(view.name_parts) + "." + fmt
     response = stream_response(chunks, form.media_type, filename, count, version)
     return _stamp(response, con)
