@@ -136,3 +136,17 @@ def test_a_million_rows_stay_within_the_export_memory_budget(tmp_path: Path) -> 
     size, peak_mb = (int(n) for n in done.stdout.split())
     assert size > 1_000_000
     assert peak_mb < 300, f"peak RSS {peak_mb} MB writing 1,000,000 rows"
+
+
+def test_files_name_fiscal_years_as_the_agency_does_and_link_their_licences(site: str) -> None:
+    status, headers, _ = fetch(
+        site + "/download/league.csv?jurisdiction=government-of-canada&month=2023-04"
+    )
+    assert status == 200
+    assert headers["Content-Disposition"] == (
+        "attachment; filename=government-of-canada-league-2023-24.csv"
+    )
+    links = headers["Link"]
+    assert '</download/datapackage.json>; rel="describedby"' in links
+    assert 'rel="license"' in links
+    assert '<https://open.canada.ca/en/open-government-licence-canada>; rel="license"' in links
