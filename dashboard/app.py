@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard.api import downloads
+from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
 from dashboard.web import callback_cache, security
 from dashboard.web.compression import compressing_server
@@ -82,5 +82,6 @@ guard_pages(dash.page_registry)
 dash.hooks.index()(name_the_view)
 server = app.server
 downloads.register(server)
+feeds.register(server)
 callback_cache.register(server)
 security.register(app)

@@ -8,6 +8,7 @@ from dash import html
 from dashboard.api.formats import FORMATS
 from dashboard.api.links import download_links
 from dashboard.ui.tables import table_region
+from metrics import queries
 from metrics.datasets import DATASETS, Dataset
 
 dash.register_page(
@@ -77,10 +78,23 @@ def layout(**_unknown: str) -> html.Div:
             html.P(
                 "Every table on this site can be downloaded with exactly the view's parameters. "
                 "Files are CSV (UTF-8 with a byte-order mark, so Excel keeps accents), JSON "
-                "(paginated, with next links) or Parquet. A value that can be missing has a "
+                "(paginated, with next links), Parquet, or Excel (typed columns, frozen header "
+                "and an About sheet with the fields, status codes and licence). "
+                "A value that can be missing has a "
                 "*_status column beside it holding the GSS marker: [x] not available, "
                 "[z] not applicable, [u] low reliability. Each file says its row count "
-                "(X-Row-Count) and warehouse version (X-Warehouse-Version)."
+                "(X-Row-Count) and warehouse version (X-Warehouse-Version), and links its "
+                "description and licence (Link)."
+            ),
+            html.H2("Follow new figures"),
+            html.P("An Atom feed for each area and each organisation: an entry a period."),
+            html.Ul(
+                [
+                    html.Li(
+                        html.A(f"{row['jurisdiction']} (Atom)", href=f"/feed/{row['slug']}.atom")
+                    )
+                    for row in queries.jurisdictions().iter_rows(named=True)
+                ]
             ),
             html.P(
                 [
