@@ -72,13 +72,28 @@ def remove_litter(warehouse: Path) -> list[Path]:
     return removed
 
 
+HEADERS = 3 * 4096
+"""A DuckDB file's main header and its two database headers, before the first block."""
+
+
 def openable(path: Path) -> bool:
-    """Whether the file opens as a DuckDB database (a missing file is not damaged)."""
+    """Whether the file opens as a DuckDB database and holds every block it declares.
+
+    A truncated file may still open (its headers are whole) and fail on the first read of
+    a lost block, so its size is checked against the blocks its header counts.
+    """
     try:
-        duckdb.connect(str(path), read_only=True).close()
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
         return False
-    return True
+    try:
+        row = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()")
+        block_size, total_blocks = row.fetchall()[0]
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return path.stat().st_size >= HEADERS + int(block_size) * int(total_blocks)
 
 
 def set_aside_if_damaged(warehouse: Path) -> Path | None:
