@@ -9,7 +9,7 @@ from dash import Dash, html
 
 from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
-from dashboard.web import callback_cache, security
+from dashboard.web import callback_cache, limits, security, unavailable
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
 from dashboard.web.titles import name_the_view
@@ -81,6 +81,8 @@ app.layout = shell
 guard_pages(dash.page_registry)
 dash.hooks.index()(name_the_view)
 server = app.server
+limits.register(app)
+unavailable.register(server)
 downloads.register(server)
 feeds.register(server)
 callback_cache.register(server)

@@ -1,4 +1,9 @@
-"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`."""
+"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`.
+
+Exit status: 0 done; 1 a file was refused; 2 a catalog or usage error; 3 nothing could be
+published (no room on the disk, or another writer published meanwhile); 75 another run is
+publishing and --no-wait was given.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from tqdm import tqdm
 
 from ingest.catalog import CatalogError, load_catalog
 from ingest.fetch import fetch
+from ingest.lock import WriterBusy
+from ingest.publish import PublishRefused
 from ingest.run import RunSummary, run
 from ingest.schema import compatible
 from settings import get_settings
@@ -26,6 +33,37 @@ def _print_summary(summary: RunSummary) -> None:
         print(f"{f.source_id}: {f.file_name}: {f.status}{counts} {f.message}".rstrip())
     state = "published" if summary.published else "nothing new; warehouse unchanged"
     print(f"{state} (version {summary.warehouse_version})")
+
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+EXIT_UNPUBLISHED = 3
+SHOWN_REJECTS = 5
+FIRST_REJECTS = """
+SELECT r.file_name, r.row_number, r.column_name, r.value, r.reason
+FROM rejects r JOIN loads l USING (load_id)
+WHERE l.status = 'loaded' AND r.source_id = ? AND r.file_name = ?
+ORDER BY r.load_id DESC, r.row_number, r.column_name LIMIT ?
+"""
+
+
+def _print_first_rejects(summary: RunSummary) -> None:
+    """The first few row rejects of each file loaded with some, and where to see them all."""
+    with_rejects = [f for f in summary.files if f.counts and f.counts.rows_rejected]
+    if not with_rejects or not summary.published:
+        return
+    con = duckdb.connect(str(get_settings().warehouse_path), read_only=True)
+    try:
+        for f in with_rejects:
+            rows = con.execute(FIRST_REJECTS, [f.source_id, f.file_name, SHOWN_REJECTS])
+            print(f"{f.source_id}: {f.file_name}: first rejected rows:")
+            for name, row, column, value, reason in rows.fetchall():
+                print(f"  {name} row {row}, column {column}: {reason} (value {value!r})")
+    finally:
+        con.close()
+    print(
+        "every reject: `python -m ingest status`, or the rejects download "
+        "(/download/rejects.csv?source=SOURCE_ID on the site)"
+    )
 
 
 STATUS = """
@@ -81,7 +119,13 @@ class Progress:
 def _parser(mirror: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    loading = argparse.ArgumentParser(add_help=False)
+    waiting = argparse.ArgumentParser(add_help=False)
+    waiting.add_argument(
+        "--no-wait",
+        action="store_true",
+        help=f"if another run is publishing, exit at once (status {EXIT_BUSY}) instead of waiting",
+    )
+    loading = argparse.ArgumentParser(add_help=False, parents=[waiting])
     loading.add_argument("source", nargs="?", help="only this catalog source id")
     loading.add_argument("--quiet", action="store_true", help="print nothing unless it fails")
     loading.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -91,8 +135,13 @@ def _parser(mirror: str | None) -> argparse.ArgumentParser:
     help_fetch = "download sources that declare URLs, then load them"
     fetch_p = sub.add_parser("fetch", parents=[loading], help=help_fetch)
     fetch_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
-    sub.add_parser("ensure", help="build the warehouse if it is missing or from older code")
+    help_ensure = "build the warehouse if it is missing, damaged or from older code"
+    sub.add_parser("ensure", parents=[waiting], help=help_ensure)
     return parser
+
+
+def _tell(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,12 +168,23 @@ def main(argv: list[str] | None = None) -> int:
                 for got in fetch(source, settings.data_dir, args.mirror):
                     if not quiet:
                         print(f"{source.id}: {got.url}: {got.status} (sha256 {got.sha256})")
-    with Progress(disable=quiet or not sys.stderr.isatty()) as bar:
-        summary = run(sources, settings.data_dir, settings.warehouse_path, only, bar.step)
+    try:
+        with Progress(disable=quiet or not sys.stderr.isatty()) as bar:
+            summary = run(
+                sources, settings.data_dir, settings.warehouse_path, only, bar.step,
+                wait=not args.no_wait, say=_tell,
+            )  # fmt: skip
+    except WriterBusy as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BUSY
+    except PublishRefused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_UNPUBLISHED
     if getattr(args, "json", False):
         print(summary.as_json())
     elif not getattr(args, "quiet", False):
         _print_summary(summary)
+        _print_first_rejects(summary)
     rejected = [f for f in summary.files if f.status == "rejected"]
     for f in rejected:
         print(f"error: {f.source_id}: {f.message}", file=sys.stderr)

@@ -12,7 +12,7 @@ from settings import today
 
 # Each check: canonical field, SQL condition that marks the row bad, reason. Timestamps are
 # parsed once (opened, due, closed); $today is the one clock's date. The raw value shown is
-# the file's text of column "field".
+# the file's text of column "field"; {field} in a reason is that field's column in the file.
 _CHECKS = (
     ("case_id", "nullif(case_key, '') IS NULL", "missing case id"),
     ("case_id", "row_number > first_row", "duplicate case id in this file"),
@@ -23,6 +23,9 @@ _CHECKS = (
     # A future open or close time would become data_as_of and stretch every series past today.
     ("opened_at", "opened::DATE > $today", "open time is after today"),
     ("closed_at", "closed::DATE > $today", "closed time is after today"),
+    # Times out of order: a case cannot close, or fall due, before it was opened.
+    ("closed_at", "closed < opened", "closed before it was opened ({opened_at})"),
+    ("due_at", "due < opened", "target time is before the open time ({opened_at})"),
     ("organisation", "nullif(trim(organisation), '') IS NULL", "missing organisation"),
     ("service", "nullif(trim(service), '') IS NULL", "missing service"),
 )  # fmt: skip
@@ -42,7 +45,10 @@ def load_file(
     """Insert the staged file's good rows into `cases` and its bad rows into `rejects`."""
     stage(con, path, source)
     checks = problems(
-        [(cond, problem(source.columns[field], field, why)) for field, cond, why in _CHECKS]
+        [
+            (cond, problem(source.columns[field], field, why.format(**source.columns)))
+            for field, cond, why in _CHECKS
+        ]
     )
     # Repeated ids are found by GROUP BY (cheaper than a window over every row).
     con.execute(

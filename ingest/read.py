@@ -110,10 +110,53 @@ def _why_unreadable(path: Path, err: duckdb.Error) -> FileRejected:
     return FileRejected(f"{path.name}: cannot be read as CSV: {str(err).splitlines()[0]}")
 
 
-def _check_header(path: Path, header: list[str], required: list[str]) -> None:
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_BINARY = (
+    (b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip (or xlsx)"), (b"%PDF", "PDF"),
+    (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\xd0\xcf\x11\xe0", "old Excel (xls)"), (b"PAR1", "Parquet"),
+)  # fmt: skip
+
+
+def _refuse_whole(path: Path) -> None:
+    """Refuse an empty file, or a binary one behind a text name, saying which it is."""
+    if path.stat().st_size == 0:
+        raise FileRejected(f"{path.name}: the file is empty (0 bytes)")
+    try:
+        with (gzip.open if path.name.endswith(".gz") else open)(path, "rb") as fh:
+            head = fh.read(4096)
+    except (OSError, EOFError, zlib.error):
+        return  # named precisely by _why_unreadable when DuckDB fails on it
+    if not head.strip():
+        raise FileRejected(f"{path.name}: the file has no text (only blank lines)")
+    for magic, kind in _BINARY:
+        if head.startswith(magic):
+            raise FileRejected(
+                f"{path.name}: this is a {kind} file, not CSV text; "
+                "decompress or convert it, or declare its real format in the catalog"
+            )
+    if b"\x00" in head:
+        raise FileRejected(f"{path.name}: binary data (NUL bytes) in the first 4 kB, not CSV text")
+
+
+def _check_header(
+    path: Path, header: list[str], required: list[str], delimiter: str | None = None
+) -> None:
     missing = sorted(set(required) - set(header))
-    if missing:
-        raise FileRejected(f"{path.name}: header lacks declared column(s) {', '.join(missing)}")
+    if not missing:
+        return
+    why = f"{path.name}: header lacks declared column(s) {', '.join(missing)}"
+    if delimiter is not None and len(header) == 1:
+        seen = [d for d in _DELIMITERS if d != delimiter and header[0].count(d) >= 1]
+        if seen:
+            best = max(seen, key=header[0].count)
+            declared = _DELIMITERS.get(delimiter, repr(delimiter))
+            raise FileRejected(
+                f"{path.name}: the header is one column; the file looks "
+                f"{_DELIMITERS[best]}-delimited ({best!r}), but the catalog declares "
+                f"{declared} ({delimiter!r})"
+            )
+    raise FileRejected(why)
 
 
 def _read_sheet(
@@ -141,10 +184,11 @@ def read_raw(
     if layout.format == "xlsx":
         _read_sheet(con, path, layout, required)
         return
+    _refuse_whole(path)
     options = _csv_options(path, layout)
     try:
         header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
-        _check_header(path, header, required)
+        _check_header(path, header, required, layout.delimiter)
         # Only the declared columns are kept: a wide export costs no memory for the rest.
         picks = ", ".join(quote(c) for c in required)
         con.execute(f"CREATE TEMP TABLE raw_text AS SELECT {picks} FROM {_READ}", options)  # noqa: S608

@@ -14,7 +14,8 @@ import duckdb
 from ingest import cases, observations
 from ingest import inventory as service_inventory
 from ingest.catalog import ObservationSource, Source
-from ingest.publish import next_warehouse, swap_in
+from ingest.lock import set_aside_if_damaged, writer_lock
+from ingest.publish import fault_point, next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import compatible, create_schema
 from metrics.build import METRICS_VERSION, build_measures
@@ -32,8 +33,12 @@ class FileOutcome:
 
     @property
     def changed(self) -> bool:
-        """Whether the warehouse's history or figures changed, so it must be republished."""
-        return self.status in ("loaded", "revised") or (self.status == "rejected" and self.recorded)
+        """Whether the warehouse's figures changed, so it must be republished.
+
+        A refused file changes no figure: it is reported (and exit status says so), and the
+        published warehouse, with its version, stays as it was.
+        """
+        return self.status in ("loaded", "revised")
 
 
 @dataclass
@@ -194,6 +199,7 @@ def load_new_file(
     try:
         load_id = int(con.execute("SELECT nextval('load_ids')").fetchall()[0][0])
         counts, replaced = _load_rows(con, source, path, load_id, inventory)
+        fault_point("reading")
         seen = seen + replaced
         _supersede(con, [int(old_id) for old_id, _ in seen], load_id)
         con.execute(
@@ -248,11 +254,30 @@ def run(
     warehouse: Path,
     only: str | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    wait: bool = True,
+    say: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Load every source (or only one); publish a new warehouse only if anything changed.
 
+    The whole run holds the writer lock (waiting for it, or with `wait=False` raising
+    WriterBusy); `say` is told about the wait and about a damaged warehouse set aside.
     `progress` is told each file's name as its load starts (the CLI draws a bar with it).
     """
+    with writer_lock(warehouse, wait=wait, say=say):
+        kept = set_aside_if_damaged(warehouse)
+        if kept is not None and say:
+            say(f"{warehouse} could not be opened; kept as {kept.name}, rebuilding it whole")
+        return _run_locked(sources, data_dir, warehouse, only, progress)
+
+
+def _run_locked(
+    sources: list[Source],
+    data_dir: Path,
+    warehouse: Path,
+    only: str | None,
+    progress: Callable[[str], None] | None,
+) -> RunSummary:
     summary = RunSummary()
     # A warehouse built by older code is rebuilt from the files rather than patched.
     fresh = not compatible(warehouse)
@@ -264,6 +289,7 @@ def run(
             if only is not None and source.id != only:
                 continue
             summary.files += load_source_files(con, source, data_dir, progress)
+        fault_point("measures")
         min_judged = get_settings().min_judged_periods
         fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
         changed = any(f.changed for f in summary.files)

@@ -72,7 +72,10 @@ def compatible(path: Path) -> bool:
     """Whether the published warehouse has this code's table shapes (and so can be extended)."""
     if not path.exists():
         return False
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False  # damaged: `ingest run` sets it aside and rebuilds
     try:
         rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
     except duckdb.Error:

@@ -13,7 +13,7 @@ from settings import get_settings
 
 
 class WarehouseMissing(RuntimeError):
-    """There is no published warehouse yet."""
+    """There is no published warehouse yet, or none that can be read."""
 
 
 class Reader:
@@ -21,7 +21,8 @@ class Reader:
 
     Opened on first use (after gunicorn forks), never at import. The published file is
     replaced by rename, so a changed inode means a new warehouse: the old connection is
-    closed first, because DuckDB would otherwise hand back its cached old database.
+    closed first, because DuckDB would otherwise hand back its cached old database. A new
+    file that cannot be opened (damaged) leaves the last good connection serving.
     """
 
     def __init__(self, path: Path, memory_limit: str, threads: int) -> None:
@@ -33,17 +34,45 @@ class Reader:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        self._opened = 0
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current warehouse (a fresh one per call, safe across threads)."""
         identity = self._file_identity()
         with self._lock:
             if self._con is None or identity != self._identity:
-                if self._con is not None:
-                    self._con.close()
-                self._con = duckdb.connect(str(self.path), read_only=True, config=self._config)
-                self._identity = identity
+                self._reopen(identity)
+            assert self._con is not None
             return self._con.cursor()
+
+    def _reopen(self, identity: tuple[int, int]) -> None:
+        """Open the new file; if it cannot be opened, keep the last good one (if any).
+
+        DuckDB hands back its open database for a path it already has open, so the new
+        file is opened through a fresh hard link of its own (removed once open); where no
+        link can be made, the old connection is closed first and there is no fallback.
+        """
+        self._opened += 1
+        link = self.path.with_name(f".{self.path.name}.{os.getpid()}-{self._opened}.read")
+        try:
+            os.link(self.path, link)
+        except OSError:
+            link = self.path
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+        try:
+            con = duckdb.connect(str(link), read_only=True, config=self._config)
+        except duckdb.Error as err:
+            if self._con is None:
+                raise WarehouseMissing(f"the warehouse at {self.path} cannot be read") from err
+            return  # still the last good snapshot; tried again on the next read
+        finally:
+            if link != self.path:
+                link.unlink(missing_ok=True)
+        if self._con is not None:
+            self._con.close()
+        self._con, self._identity = con, identity
 
     def _file_identity(self) -> tuple[int, int]:
         try:
