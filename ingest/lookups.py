@@ -27,6 +27,8 @@ def data_dir_of(path: Path, source: ObservationSource) -> Path:
 def lookup_file(spec: LookupSpec, data_dir: Path) -> Path:
     """The lookup's file: the last by name of those its pattern matches."""
     found = sorted(p for p in data_dir.glob(spec.pattern) if p.is_file())
+    if not found:  # a file checked from elsewhere takes its lookups from the data folder
+        found = sorted(p for p in get_settings().data_dir.glob(spec.pattern) if p.is_file())
     if not found:
         raise FileRejected(f"lookup {spec.pattern!r}: no file matches under {data_dir}")
     return found[-1]
