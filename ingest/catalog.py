@@ -54,6 +54,9 @@ class FileLayout(Strict):
     encoding: Literal["utf-8"] = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
     null_values: list[str] = Field(default_factory=list, description="Text meaning 'missing'.")
+    thousands_separator: str | None = Field(
+        None, min_length=1, max_length=1, description="Numbers written '1,355': the ','."
+    )
     timestamp_format: str | None = Field(None, description="strptime format of timestamps.")
     timezone: str | None = Field(None, description="IANA zone the local timestamps are in.")
     revision_marker: str | None = Field(
@@ -182,7 +185,9 @@ class OrganisationSpec(Strict):
     """Which columns name the organisation, and which codes are totals or regions."""
 
     code_column: str
-    name_column: str | None = Field(None, description="Absent: names come from a lookup.")
+    name_column: str | None = Field(
+        None, description="Absent: names come from a lookup, else each code is its own name."
+    )
     parent_column: str | None = Field(None, description="Code of each one's parent.")
     parent_name_column: str | None = None
     computed_total: bool = Field(
@@ -333,9 +338,6 @@ class ObservationSource(SourceBase):
             raise ValueError(
                 f"markers and qualifiers {unknown} must name a measure column of {sorted(figures)}"
             )
-        named = any(lk.applies_to == "organisation" for lk in self.lookups)
-        if self.organisation.name_column is None and not named:
-            raise ValueError("give organisation.name_column or a lookup that names organisations")
         if self.organisation.computed_total and self.row_standard is not None:
             raise ValueError("a computed total needs measures, not rows that are standards")
         return self

@@ -52,9 +52,15 @@ def cells_sql(source: ObservationSource) -> tuple[list[str], str]:
     numeric = numeric_columns(source)
     percent = percent_columns(source)
     parts = []
+    separator = source.file.thousands_separator
     for i, column in enumerate(numeric):
         marker = marker_sql(source, column)
-        number = f"TRY_CAST(trim({quote(column)}) AS {numeric[column]})"
+        text = f"trim({quote(column)})"
+        if separator:
+            text = f"replace({text}, {literal(separator)}, '')"
+        if column in percent:  # '57.0%' and '57.0' both mean 0.57
+            text = f"rtrim({text}, '%')"
+        number = f"TRY_CAST({text} AS {numeric[column]})"
         if column in percent:
             number = f"({number} / 100)"
         parts.append(

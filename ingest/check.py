@@ -84,11 +84,15 @@ def _first_rows(con: duckdb.DuckDBPyConnection, source: Source, say: Say) -> Non
 def _problems(con: duckdb.DuckDBPyConnection, say: Say) -> None:
     for reason, rows, examples in con.sql(REASONS).fetchall():
         say(f"  rejected {rows} row(s): {reason} (e.g. rows {', '.join(map(str, examples))})")
-    for kind, detail, rows in con.sql(
+    notes = con.sql(
         "SELECT kind, detail, sum(rows) FROM load_notes GROUP BY ALL ORDER BY kind, detail"
-    ).fetchall():
-        label = {"excluded": "excluded by filter", "no name": "code with no name"}.get(kind, kind)
-        say(f"  {label}: {detail} ({rows} row(s))")
+    ).fetchall()
+    for kind, detail, rows in [n for n in notes if n[0] != "no name"]:
+        say(f"  {'excluded by filter' if kind == 'excluded' else kind}: {detail} ({rows} row(s))")
+    unnamed = [f"{detail} ({rows})" for kind, detail, rows in notes if kind == "no name"]
+    if unnamed:
+        more = f" and {len(unnamed) - 12} more" if len(unnamed) > 12 else ""
+        say(f"  {len(unnamed)} code(s) with no name (rows): {', '.join(unnamed[:12])}{more}")
 
 
 def _totals(con: duckdb.DuckDBPyConnection, say: Say) -> None:

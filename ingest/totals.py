@@ -24,7 +24,8 @@ def note_unnamed(
               SELECT parent_code FROM judged WHERE $parents AND parent_unnamed AND {KEPT})
         GROUP BY code ORDER BY code""",  # noqa: S608
         {"source": source.id, "load": load_id, "file": file_name,
-         "orgs": "organisation" in kinds, "parents": "parent" in kinds},
+         "orgs": "organisation" in kinds or source.organisation.name_column is None,
+         "parents": "parent" in kinds},
     )  # fmt: skip
 
 

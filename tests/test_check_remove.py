@@ -41,7 +41,7 @@ def test_check_prints_what_would_load_and_publishes_nothing(
     )
     assert "rejected 1 row(s): repeated key in this file (e.g. rows 12)" in out
     assert "excluded by filter: major emergency departments only (2 row(s))" in out
-    assert "code with no name: Z999X (1 row(s))" in out
+    assert "1 code(s) with no name (rows): Z999X (1)" in out
     assert "periods found: 2024-01-01 to 2024-02-01; organisations found: 4" in out
     assert "  ae-within-4-hours 2024-01-01: file none; sum 2350 of 3500" in out
     assert "  2\tA111H\tUniversity Hospital Crosshouse\tNHS Ayrshire and Arran\t2024-01-01" in out
