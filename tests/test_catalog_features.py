@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from ingest.catalog import CatalogError, ObservationSource, Source, load_source
+from ingest.read import LoadCounts
 from ingest.run import run
 from settings import ROOT
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, boston_mini_source
 from tests.test_inventory import mini_source as canada_mini
 from tests.test_malformed import MALFORMED, query
 
@@ -222,3 +223,21 @@ def test_unknown_key_lists_what_is_allowed_and_the_nearest(tmp_path: Path) -> No
         "observations.organisation.code_colum: unknown key 'code_colum'; did you mean "
         "'code_column'? (allowed here: code_column, computed_total, name_column," in message
     )
+
+
+def test_filters_on_a_case_file_leave_rows_out_before_they_are_judged(tmp_path: Path) -> None:
+    # boston-mini: 46 Public Works rows (43 closed, 3 open, among them the two bad rows 49
+    # and 50) and 3 Transportation rows. Kept: Public Works and closed, so the bad rows are
+    # excluded, not rejected. CASE_STATUS is not a mapped column; a filter reads it anyway.
+    filters = [{"column": "SUBJECT", "equals": "Public Works Department"},
+               {"column": "CASE_STATUS", "equals": "Closed", "name": "closed cases"}]  # fmt: skip
+    source = boston_mini_source()
+    entry = type(source).model_validate({**source.model_dump(), "filters": filters})
+    summary = run([entry], FIXTURES, tmp_path / "w.duckdb")
+    assert summary.files[0].counts == LoadCounts(49, 43, 0, 6)
+    notes = "SELECT detail, rows FROM load_notes ORDER BY detail"
+    assert query(tmp_path / "w.duckdb", notes) == [
+        ("SUBJECT = 'Public Works Department'", 3),
+        ("closed cases", 3),
+    ]
+    assert query(tmp_path / "w.duckdb", "SELECT count(*) FROM rejects") == [(0,)]
