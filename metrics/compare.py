@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from metrics.cache import cached
+from metrics.grain import Grain, plural
 from metrics.reader import read_frame
 from metrics.wording import percent
 
@@ -170,13 +171,12 @@ def spread_sentence(records: pl.DataFrame) -> str | None:
 def together_sentence(part: pl.DataFrame, organisations: int) -> str | None:
     """'Of the 12 months in which every organisation was judged, all met the standard in 4
     and none in 3.' (for standards judged once a period)."""
-    if organisations < 2 or str(part["grain"][0]) == "day":
+    if organisations < 2 or Grain(part["grain"][0]) is Grain.DAY:
         return None
     months, every, none = months_all_and_none(part, organisations)
     if not months:
         return "There was no month in which every organisation was judged."
-    word = "month" if months == 1 else "months"
     return (
-        f"Of the {months} {word} in which every organisation was judged, all met the "
+        f"Of the {plural(months, 'month')} in which every organisation was judged, all met the "
         f"standard in {every} and none did in {none}."
     )

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from metrics import records
+from metrics.grain import Grain
 from metrics.queries import SERIES_KEY
 from metrics.reader import read_frame
 
@@ -98,11 +99,7 @@ class SeriesRecord:
 
 def previous_period(period: dt.date, grain: str) -> dt.date:
     """The period before: the day, month or (for a fiscal year) year before."""
-    if grain == "day":
-        return period - dt.timedelta(days=1)
-    if grain == "fiscal_year":
-        return records.shift_year(period)
-    return (period - dt.timedelta(days=1)).replace(day=1)
+    return Grain(grain).previous(period)
 
 
 def series_record(frame: pl.DataFrame, grain: str) -> SeriesRecord:

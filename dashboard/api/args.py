@@ -12,7 +12,9 @@ from werkzeug.datastructures import MultiDict
 from dashboard.web.params import month_param, month_text
 from metrics import queries
 from metrics.datasets import Dataset, Filters, choices
+from metrics.grain import Grain, fiscal_year_label
 
+Area = tuple[str, str, str]  # slug, name, grain
 PAGE_PARAMS = ("page", "per_page")
 PER_PAGE, MAX_PER_PAGE = 1000, 10_000
 SHOWN = 40  # values listed in a message at most; the rest are in a dataset named instead
@@ -45,14 +47,15 @@ def _one(args: MultiDict[str, str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _jurisdiction(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+def _jurisdiction(text: str | None, con: duckdb.DuckDBPyConnection) -> Area | None:
     areas = queries.jurisdictions(con)
     slugs = [str(s) for s in areas["slug"]]
     if text is None:
         return None
     if text not in slugs:
         raise _allowed("jurisdiction", slugs)
-    return text, str(areas["jurisdiction"][slugs.index(text)])
+    row = areas.row(slugs.index(text), named=True)
+    return text, str(row["jurisdiction"]), str(row["grain"])
 
 
 def _organisations(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
@@ -77,7 +80,7 @@ def _month(name: str, text: str | None, allowed: list[dt.date] | None) -> dt.dat
     return month
 
 
-def _months(area: tuple[str, str] | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+def _months(area: Area | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     if area is not None:
         return queries.months(area[1], con)
     return choices.league_months(con)
@@ -107,7 +110,7 @@ def _page(args: MultiDict[str, str]) -> tuple[int, int]:
     return int(page), int(per_page)
 
 
-def _first_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+def _first_area(con: duckdb.DuckDBPyConnection) -> Area | None:
     """The league's default area: the first jurisdiction, as on the home page."""
     slugs = queries.jurisdictions(con)["slug"]
     return _jurisdiction(str(slugs[0]), con) if len(slugs) else None
@@ -120,7 +123,7 @@ def _latest(months: list[dt.date]) -> dt.date:
     return months[-1]
 
 
-def _scope(f: Filters, area: tuple[str, str] | None) -> str:
+def _scope(f: Filters, area: Area | None) -> str:
     """The leading part of a file name: the one organisation, else the area, else the source."""
     if len(f.organisations) == 1:
         return f.organisations[0]
@@ -129,14 +132,15 @@ def _scope(f: Filters, area: tuple[str, str] | None) -> str:
     return area[0] if area else (f.source or "all")
 
 
-def _name_parts(dataset: Dataset, f: Filters, area: tuple[str, str] | None) -> tuple[str, ...]:
+def _name_parts(dataset: Dataset, f: Filters, area: Area | None) -> tuple[str, ...]:
     parts = [_scope(f, area), dataset.name]
     if f.service:
         parts.append(f.service)
     if f.standard:
         parts.append(file_slug(f.standard))
     if f.month:
-        parts.append(month_text(f.month))
+        yearly = area is not None and Grain(area[2]) is Grain.FISCAL_YEAR
+        parts.append(fiscal_year_label(f.month) if yearly else month_text(f.month))
     if f.start:
         parts.append("from-" + month_text(f.start))
     if f.end:

@@ -17,6 +17,7 @@ from dashboard.api import datapackage, openapi, stream, writers
 from dashboard.api.args import BadArgs, View, parse
 from dashboard.api.formats import FORMATS
 from dashboard.api.responses import stream_response
+from dashboard.api.xlsx import About
 from metrics import queries
 from metrics.datasets import DATASETS, Dataset, Rows, choices
 from metrics.reader import WarehouseMissing, reader
@@ -32,10 +33,29 @@ def plain(message: str, status: int) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
 
-def _stamp(response: flask.Response, con: duckdb.DuckDBPyConnection) -> flask.Response:
+def _stamp(
+    response: flask.Response,
+    con: duckdb.DuckDBPyConnection,
+    sources: list[dict[str, object]] | None = None,
+) -> flask.Response:
+    """Last-Modified and CORS; for a file, Link headers to its description and licences."""
     response.last_modified = choices.published_at(con)
     response.headers.update(CORS)
+    if sources is not None:
+        links = ['</download/datapackage.json>; rel="describedby"; type="application/json"']
+        licences = dict.fromkeys(str(s["licence_url"]) for s in sources if s["licence_url"])
+        links += [f'<{url}>; rel="license"' for url in licences]
+        earlier = response.headers.get("Link")
+        response.headers["Link"] = ", ".join([*([earlier] if earlier else []), *links])
     return response
+
+
+def _sources_of(view: View, con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The sources a view's rows come from: its area's, or every source for a view of all."""
+    sources = queries.sources(con)
+    if view.filters.jurisdiction is not None:
+        sources = sources.filter(sources["jurisdiction"] == view.filters.jurisdiction)
+    return list(sources.iter_rows(named=True))
 
 
 def download(dataset: str, fmt: str) -> flask.Response:
@@ -57,14 +77,24 @@ def download(dataset: str, fmt: str) -> flask.Response:
         return _stamp(plain(str(err), 400), con)
     rows = spec.read(view.filters, con)
     count = stream.row_count(rows, con)
+    sources = _sources_of(view, con)
     version = queries.warehouse_version(con)
     form = FORMATS[fmt]
     if form.write is None:
-        return _stamp(json_page(spec, view, rows, count, con, version), con)
-    chunks = stream.written(rows, con, form.write)
+        return _stamp(json_page(spec, view, rows, count, con, version), con, sources)
+    about = About(
+        spec,
+        tuple(flask.request.args.items(multi=True)),
+        tuple(sources),
+        version,
+        count,
+        flask.request.url,
+    )
+    write = form.write
+    chunks = stream.written(rows, con, lambda reader: write(reader, about))
     filename = "-".join(view.name_parts) + "." + fmt
     response = stream_response(chunks, form.media_type, filename, count, version)
-    return _stamp(response, con)
+    return _stamp(response, con, sources)
 
 
 def _page_url(number: int) -> str:

@@ -12,9 +12,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from dashboard.api import writers
+from dashboard.api import writers, xlsx
+from dashboard.api.xlsx import About
 
-Writer = Callable[[pa.RecordBatchReader], Iterator[bytes]]
+# A writer is handed the view's rows and what the file should say about itself.
+Writer = Callable[[pa.RecordBatchReader, About], Iterator[bytes]]
+
+
+def _csv(reader: pa.RecordBatchReader, about: About) -> Iterator[bytes]:
+    return writers.csv_batches(reader)
+
+
+def _parquet(reader: pa.RecordBatchReader, about: About) -> Iterator[bytes]:
+    return writers.parquet_writer(reader)
 
 
 @dataclass(frozen=True)
@@ -36,12 +46,15 @@ class Format:
         return self.write is None
 
 
+BINARY = {"type": "string", "format": "binary"}
 FORMATS: dict[str, Format] = {
     f.extension: f
     for f in (
-        Format("csv", "CSV", "text/csv; charset=utf-8", {"type": "string"}, writers.csv_batches),
+        Format("csv", "CSV", "text/csv; charset=utf-8", {"type": "string"}, _csv),
         Format("json", "JSON", "application/json", {"$ref": "#/components/schemas/Page"}, None),
-        Format("parquet", "Parquet", "application/vnd.apache.parquet",
-               {"type": "string", "format": "binary"}, writers.parquet_writer),
+        Format("parquet", "Parquet", "application/vnd.apache.parquet", BINARY, _parquet),
+        Format("xlsx", "Excel",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", BINARY,
+               xlsx.workbook),
     )
 }  # fmt: skip

@@ -110,7 +110,7 @@ def _plain_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema(fields)
 
 
-class _Chunks:
+class Chunks:
     """A write-only file whose writes are collected and handed on as chunks."""
 
     def __init__(self) -> None:
@@ -134,7 +134,7 @@ class _Chunks:
 
 def parquet_writer(reader: pa.RecordBatchReader) -> Iterator[bytes]:
     """Parquet, one row group per batch, each sent as soon as it is written."""
-    sink = _Chunks()
+    sink = Chunks()
     schema = _plain_schema(reader.schema)
     with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema) as writer:
         for batch in reader:
