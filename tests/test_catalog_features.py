@@ -12,27 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from ingest.catalog import CatalogError, ObservationSource, Source, load_source
+from ingest.catalog import CatalogError, ObservationSource, load_source
 from ingest.read import LoadCounts
 from ingest.run import run
 from settings import ROOT
-from tests.conftest import FIXTURES, boston_mini_source
-from tests.test_inventory import mini_source as canada_mini
-from tests.test_malformed import MALFORMED, query
+from tests.conftest import FIXTURES, boston_mini_source, canada_mini_source
+from tests.helpers import query, revised
 
 SCOTLAND = FIXTURES / "scotland-ae-mini"
+MALFORMED = FIXTURES / "malformed"
 
 
 def scotland() -> ObservationSource:
     source = load_source(SCOTLAND / "catalog.toml")
     assert isinstance(source, ObservationSource)
     return source
-
-
-def revised(source: Source, **changes: object) -> ObservationSource:
-    """The entry with top-level keys changed, validated again as a catalog entry is."""
-    again = ObservationSource.model_validate({**source.model_dump(), **changes})
-    return again
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +160,7 @@ def test_percent_scale_reads_targets_and_shares_written_0_to_100(tmp_path: Path)
     # Standard 3261: target 0.9 and performance 0.9872, written as 90 and 98.72.
     data = canada_copy(tmp_path, {b",0.9,31283,31689,0.9872,": b",90,31283,31689,98.72,",
                                   b",0.8,7,7,1.0,": b",80,7,7,100,"})  # fmt: skip
-    source = canada_mini()
+    source = canada_mini_source()
     row_standard = {**(source.row_standard.model_dump() if source.row_standard else {}),
                     "target_scale": "percent"}  # fmt: skip
     measures = [{**source.measures[0].model_dump(), "scale": "percent"}]
@@ -180,7 +174,7 @@ def test_percent_scale_reads_targets_and_shares_written_0_to_100(tmp_path: Path)
 def test_row_standard_key_of_several_columns(tmp_path: Path) -> None:
     # Service 2223's standard 5048 renumbered 3261, as service 2224's is: one id, two services.
     data = canada_copy(tmp_path, {b",5048,": b",3261,"})
-    source = canada_mini()
+    source = canada_mini_source()
     run([source], data, tmp_path / "one.duckdb")
     rejects = (
         "SELECT row_number, column_name, value, reason FROM rejects WHERE file_name LIKE 'ss%'"
@@ -201,7 +195,7 @@ def test_contains_filter_reads_multi_valued_codes(tmp_path: Path) -> None:
         tmp_path, {b",TML,TEL,": b',TML,"ONL, TEL",', b",TML,EML,": b',TML,"EML,ONL",'}
     )
     filters = [{"column": "channel", "contains": "TEL"}]
-    summary = run([revised(canada_mini(), filters=filters)], data, tmp_path / "w.duckdb")
+    summary = run([revised(canada_mini_source(), filters=filters)], data, tmp_path / "w.duckdb")
     counts = summary.files[-1].counts
     assert counts is not None and (counts.rows_read, counts.rows_loaded, counts.rows_excluded) == (
         2,

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from ingest.__main__ import main
+from ingest.catalog import load_source
 from ingest.run import run
 from settings import ROOT, get_settings
 from tests.conftest import FIXTURES, boston_mini_source
-from tests.test_catalog_features import SCOTLAND, scotland
-from tests.test_malformed import query
+from tests.helpers import query
+
+SCOTLAND = FIXTURES / "scotland-ae-mini"
 
 
 @pytest.fixture
@@ -74,7 +76,7 @@ def test_remove_takes_a_source_out_and_status_names_orphans(
     settings_at: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     warehouse = settings_at.parent / "w.duckdb"
-    run([scotland(), boston_mini_source()], FIXTURES, warehouse)
+    run([load_source(SCOTLAND / "catalog.toml"), boston_mini_source()], FIXTURES, warehouse)
     shutil.copyfile(ROOT / "catalog" / "boston-311.toml", settings_at / "boston-311.toml")
     assert main(["status"]) == 0
     out = capsys.readouterr().out

@@ -13,7 +13,7 @@ from pathlib import Path
 from ingest.catalog import load_source
 from ingest.run import run
 from settings import ROOT
-from tests.test_malformed import query
+from tests.helpers import query
 
 
 def test_departments_sum_to_the_northern_ireland_total(tmp_path: Path) -> None:

@@ -15,8 +15,7 @@ import pytest
 from ingest.catalog import ObservationSource, load_source
 from ingest.run import run
 from settings import ROOT
-from tests.test_catalog_features import revised
-from tests.test_malformed import query
+from tests.helpers import query, revised
 
 ENTRY = ROOT / "catalog" / "phs-scotland-ae-monthly.toml"
 SCOTLAND = """SELECT strftime(period_start, '%Y-%m'), numerator, denominator FROM observations
