@@ -55,7 +55,11 @@ def _status() -> int:
     con = duckdb.connect(str(path), read_only=True)
     rows, rejected = con.execute(STATUS).fetchall(), con.execute(REJECTED_FILES).fetchall()
     con.close()
-    listed = {s.id for s in load_catalog(get_settings().catalog_dir)}
+    try:
+        listed = {s.id for s in load_catalog(get_settings().catalog_dir)}
+    except CatalogError as err:
+        print(f"catalog error: {err}", file=sys.stderr)
+        return 2
     print("source\tfiles\tread\tloaded\trejected\texcluded\tfiles rejected\tlast received (UTC)")
     for row in rows:
         if row[0] in listed:
