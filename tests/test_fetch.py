@@ -231,5 +231,7 @@ def test_cli_fetches_from_the_mirror_setting_then_loads(
         f"nhs-ambsys: {url}: downloaded (sha256 {digest})",
         f"nhs-ambsys: {url}: not modified (sha256 {digest})",
     ]
-    assert out[1] == "nhs-ambsys: AmbSYS.csv.gz: loaded read 798, loaded 798, rejected 0"
+    assert out[1] == (
+        "nhs-ambsys: AmbSYS.csv.gz: loaded read 798, loaded 798, rejected 0, excluded 0"
+    )
     assert out[-1].startswith("nothing new; warehouse unchanged")
