@@ -1,4 +1,4 @@
-"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`.
+"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`, `check`, `remove`.
 
 Exit status: 0 done; 1 a file was refused; 2 a catalog or usage error; 3 nothing could be
 published (no room on the disk, or another writer published meanwhile); 75 another run is
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import duckdb
 from tqdm import tqdm
 
 from ingest.catalog import CatalogError, load_catalog
+from ingest.check import check, find_entry
 from ingest.fetch import fetch
-from ingest.lock import WriterBusy
+from ingest.lock import WriterBusy, writer_lock
 from ingest.publish import PublishRefused
+from ingest.remove import remove
 from ingest.run import RunSummary, run
 from ingest.schema import compatible
 from settings import get_settings
@@ -26,7 +29,7 @@ def _print_summary(summary: RunSummary) -> None:
     for f in summary.files:
         counts = (
             f" read {f.counts.rows_read}, loaded {f.counts.rows_loaded}, "
-            f"rejected {f.counts.rows_rejected}"
+            f"rejected {f.counts.rows_rejected}, excluded {f.counts.rows_excluded}"
             if f.counts
             else ""
         )
@@ -71,9 +74,10 @@ SELECT source_id, count(*) FILTER (WHERE status = 'loaded'),
        sum(rows_read) FILTER (WHERE status = 'loaded'),
        sum(rows_loaded) FILTER (WHERE status = 'loaded'),
        sum(rows_rejected) FILTER (WHERE status = 'loaded'),
+       sum(rows_excluded) FILTER (WHERE status = 'loaded'),
        count(*) FILTER (WHERE status = 'rejected'),
        max(finished_at) FILTER (WHERE status = 'loaded')
-FROM loads GROUP BY 1 ORDER BY 1
+FROM loads WHERE status <> 'removed' GROUP BY 1 ORDER BY 1
 """
 REJECTED_FILES = """
 SELECT source_id, finished_at, reason FROM loads WHERE status = 'rejected'
@@ -89,13 +93,40 @@ def _status() -> int:
     con = duckdb.connect(str(path), read_only=True)
     rows, rejected = con.execute(STATUS).fetchall(), con.execute(REJECTED_FILES).fetchall()
     con.close()
-    print("source\tfiles\tread\tloaded\trejected\tfiles rejected\tlast received (UTC)")
+    try:
+        listed = {s.id for s in load_catalog(get_settings().catalog_dir)}
+    except CatalogError as err:
+        print(f"catalog error: {err}", file=sys.stderr)
+        return 2
+    print("source\tfiles\tread\tloaded\trejected\texcluded\tfiles rejected\tlast received (UTC)")
     for row in rows:
-        print("\t".join("" if v is None else str(v) for v in row))
+        if row[0] in listed:
+            print("\t".join("" if v is None else str(v) for v in row))
+    for orphan in sorted({str(r[0]) for r in rows} - listed):
+        print(f"{orphan}: not in the catalog, yet its rows are published; "
+              f"`python -m ingest remove {orphan}` takes them out")  # fmt: skip
     if rejected:
         print("\nfiles rejected whole (nothing of them loaded):")
     for source_id, at, reason in rejected:
         print(f"{source_id}: {at}: {reason}")
+    return 0
+
+
+def _check_or_remove(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    try:
+        if args.command == "check":
+            source = find_entry(args.entry, settings.catalog_dir)
+            return check(source, settings.data_dir, args.file, print)
+        with writer_lock(settings.warehouse_path, say=_tell):
+            removed = remove(args.source_id, settings.warehouse_path)
+    except WriterBusy as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_BUSY
+    except (CatalogError, LookupError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"removed {args.source_id}: " + ", ".join(f"{n} {t}" for t, n in removed.items()))
     return 0
 
 
@@ -137,6 +168,11 @@ def _parser(mirror: str | None) -> argparse.ArgumentParser:
     fetch_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
     help_ensure = "build the warehouse if it is missing, damaged or from older code"
     sub.add_parser("ensure", parents=[waiting], help=help_ensure)
+    check_p = sub.add_parser("check", help="show what an entry would load, publishing nothing")
+    check_p.add_argument("entry", help="a catalog file (.toml) or a catalog source id")
+    check_p.add_argument("file", nargs="?", type=Path, help="one file to read instead")
+    remove_p = sub.add_parser("remove", help="take a source's rows out of the warehouse")
+    remove_p.add_argument("source_id")
     return parser
 
 
@@ -149,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser(settings.fetch_mirror).parse_args(argv)
     if args.command == "status":
         return _status()
+    if args.command in ("check", "remove"):
+        return _check_or_remove(args)
     if args.command == "ensure" and compatible(settings.warehouse_path):
         return 0
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.catalog import CaseSource
-from ingest.read import LoadCounts, finish, problem, problems, quote, read_raw
+from ingest.read import KEPT, LoadCounts, finish, problem, problems, quote, read_raw
 from settings import today
 
 # Each check: canonical field, SQL condition that marks the row bad, reason. Timestamps are
@@ -33,9 +33,11 @@ _CHECKS = (
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, source: CaseSource) -> None:
     """Read the file as text into temp table `staged`, one row per record, canonical names."""
-    read_raw(con, path, source.file, list(source.columns.values()))
+    read_raw(con, path, source.file, list(source.columns.values()), source.filters)
     picks = ", ".join(f"{quote(src)} AS {field}" for field, src in source.columns.items())
-    con.execute(f"CREATE TEMP TABLE staged AS SELECT row_number, {picks} FROM raw_file")  # noqa: S608
+    con.execute(
+        f"CREATE TEMP TABLE staged AS SELECT row_number, {picks}, excluded_by FROM raw_file"  # noqa: S608
+    )
     con.execute("DROP TABLE raw_file")
 
 
@@ -60,20 +62,20 @@ def load_file(
             FROM staged
         ), repeats AS (
             SELECT case_key AS repeated_key, min(row_number) AS first_row FROM parsed
-            GROUP BY 1 HAVING count(*) > 1
+            WHERE excluded_by IS NULL GROUP BY 1 HAVING count(*) > 1
         )
         SELECT p.*, {checks} AS problems
         FROM parsed p LEFT JOIN repeats r ON r.repeated_key IS NOT DISTINCT FROM p.case_key
+                      AND p.excluded_by IS NULL
         """,  # noqa: S608 - CASE arms are the constant _CHECKS with catalog names quoted
         {"fmt": source.file.timestamp_format or "", "today": today()},
     )
     con.execute(
-        """
+        f"""
         INSERT INTO cases
         SELECT $source, $load, row_number, case_key, opened, due, closed,
                trim(organisation), trim(service)
-        FROM judged WHERE len(problems) = 0
-        """,
+        FROM judged WHERE {KEPT}""",  # noqa: S608
         {"source": source.id, "load": load_id},
     )
     return finish(con, source.id, load_id, path)

@@ -19,6 +19,9 @@ from pydantic import (
     model_validator,
 )
 
+from ingest.catalog_errors import explain_extra
+from ingest.catalog_rows import LookupSpec, Marker, QualifierSpec, RowFilter
+
 CASE_FIELDS = ("case_id", "opened_at", "due_at", "closed_at", "organisation", "service")
 """Canonical fields of a case-level source; each has a fixed type in the warehouse."""
 
@@ -51,10 +54,17 @@ class FileLayout(Strict):
     encoding: Literal["utf-8"] = "utf-8"
     delimiter: str = Field(",", min_length=1, max_length=1)
     null_values: list[str] = Field(default_factory=list, description="Text meaning 'missing'.")
+    thousands_separator: str | None = Field(
+        None, min_length=1, max_length=1, description="Numbers written '1,355': the ','."
+    )
     timestamp_format: str | None = Field(None, description="strptime format of timestamps.")
     timezone: str | None = Field(None, description="IANA zone the local timestamps are in.")
     revision_marker: str | None = Field(
         None, description="Text in a file name marking a revision; such files load last."
+    )
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Declared column = its older names: a file with an old name loads the same.",
     )
 
     @model_validator(mode="after")
@@ -122,6 +132,9 @@ class SourceBase(Strict):
         None, description="Another source this one re-publishes: checked against it, not counted."
     )
     file: FileLayout
+    filters: list[RowFilter] = Field(
+        default_factory=list, description="Rows kept: every filter must pass; the rest excluded."
+    )
     standards: list[StandardSpec] = Field(min_length=1)
 
     def files(self, data_dir: Path) -> list[Path]:
@@ -172,7 +185,16 @@ class OrganisationSpec(Strict):
     """Which columns name the organisation, and which codes are totals or regions."""
 
     code_column: str
-    name_column: str
+    name_column: str | None = Field(
+        None, description="Absent: names come from a lookup, else each code is its own name."
+    )
+    parent_column: str | None = Field(None, description="Code of each one's parent.")
+    parent_name_column: str | None = None
+    computed_total: bool = Field(
+        False,
+        description="Sum organisation rows into the area total where the file has no total "
+        "row; where it has one, reconcile the two and report any difference.",
+    )
     total_codes: list[str] = Field(default_factory=list, description="Codes of total rows.")
     total_name: str | None = Field(None, description="Name shown for the total rows.")
     name_separator: str | None = Field(
@@ -199,6 +221,9 @@ class MeasureSpec(Strict):
         None, description="The agency's own rounded share; where given, it is the figure judged."
     )
     unit: Literal["share", "seconds"] = "share"
+    scale: Literal["fraction", "percent"] = Field(
+        "fraction", description="How the published share is written: 0 to 1, or 0 to 100."
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> MeasureSpec:
@@ -223,9 +248,12 @@ class MeasureSpec(Strict):
 class RowStandardSpec(Strict):
     """Columns of a file where each row is itself a published standard with its own target."""
 
-    id_column: str
+    id_column: str | list[str] = Field(
+        description="Column(s) whose values, joined by ':', identify the standard."
+    )
     wording_column: str
-    target_column: str = Field(description="Target share, 0 to 1.")
+    target_column: str = Field(description="Target share, 0 to 1 (or 0 to 100: target_scale).")
+    target_scale: Literal["fraction", "percent"] = "fraction"
     service_column: str
     citation_column: str | None = None
     agency_verdict_column: str | None = Field(
@@ -234,9 +262,13 @@ class RowStandardSpec(Strict):
 
     def columns(self) -> list[str]:
         """Every file column it reads."""
-        own = [self.id_column, self.wording_column, self.target_column, self.service_column]
+        own = [*self.id_columns(), self.wording_column, self.target_column, self.service_column]
         extra = [c for c in (self.citation_column, self.agency_verdict_column) if c]
         return own + extra
+
+    def id_columns(self) -> list[str]:
+        """The columns of the standard's key."""
+        return [self.id_column] if isinstance(self.id_column, str) else self.id_column
 
 
 class InventorySpec(Strict):
@@ -274,6 +306,21 @@ class ObservationSource(SourceBase):
     measures: list[MeasureSpec] = Field(min_length=1)
     row_standard: RowStandardSpec | None = None
     inventory: InventorySpec | None = None
+    row_key: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="Columns that identify a row (default: organisation code, period and "
+        "any row standard's id); a repeat is rejected naming them all.",
+    )
+    lookups: list[LookupSpec] = Field(default_factory=list)
+    markers: dict[str, dict[str, Marker]] = Field(
+        default_factory=dict,
+        description="Measure column (or '*' for every one) = {text = GSS marker}: "
+        "e.g. ND = '[x]', '*' = '[c]'.",
+    )
+    qualifiers: dict[str, QualifierSpec] = Field(
+        default_factory=dict, description="Measure column = the column qualifying it."
+    )
 
     @model_validator(mode="after")
     def _standards_name_measures(self) -> ObservationSource:
@@ -283,10 +330,24 @@ class ObservationSource(SourceBase):
             raise ValueError(f"standards {bad} must name a declared measure_id of {sorted(ids)}")
         return self
 
+    @model_validator(mode="after")
+    def _cells_and_names(self) -> ObservationSource:
+        figures = {c for m in self.measures for c in m.columns()}
+        unknown = sorted({*self.markers, *self.qualifiers} - figures - {"*"})
+        if unknown:
+            raise ValueError(
+                f"markers and qualifiers {unknown} must name a measure column of {sorted(figures)}"
+            )
+        if self.organisation.computed_total and self.row_standard is not None:
+            raise ValueError("a computed total needs measures, not rows that are standards")
+        return self
+
     def required_columns(self) -> list[str]:
         """Every column the file's header must have."""
         org = self.organisation
-        cols = [*self.period.columns, org.code_column, org.name_column]
+        cols = [*self.period.columns, org.code_column, *(self.row_key or [])]
+        cols += [c for c in (org.name_column, org.parent_column, org.parent_name_column) if c]
+        cols += [f.column for f in self.filters] + [q.column for q in self.qualifiers.values()]
         if self.row_standard:
             cols += self.row_standard.columns()
         if self.inventory:
@@ -300,7 +361,8 @@ class ObservationSource(SourceBase):
             return []
         org = self.organisation
         own = [inv.service_id_column, inv.service_name_column, *inv.volumes.values()]
-        return sorted({*self.period.columns, org.code_column, org.name_column, *own})
+        names = [org.name_column] if org.name_column else []
+        return sorted({*self.period.columns, org.code_column, *names, *own})
 
     def inventory_files(self, data_dir: Path) -> list[Path]:
         """The inventory's files, by name."""
@@ -321,10 +383,22 @@ def load_source(path: Path) -> Source:
     except tomllib.TOMLDecodeError as err:
         raise CatalogError(f"{path}: not valid TOML: {err}") from err
     except ValidationError as err:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(entry)'}: {e['msg']}" for e in err.errors()
-        )
-        raise CatalogError(f"{path}: {problems}") from err
+        raise CatalogError(f"{path}: {'; '.join(_problems(err))}") from err
+
+
+_KINDS: dict[str, type[BaseModel]] = {"cases": CaseSource, "observations": ObservationSource}
+
+
+def _problems(err: ValidationError) -> list[str]:
+    """Each problem at its place; an unknown key lists the keys allowed there."""
+    found = []
+    for e in err.errors():
+        loc = e["loc"]
+        message = e["msg"]
+        if e["type"] == "extra_forbidden":
+            message = explain_extra(_KINDS, loc, message)
+        found.append(f"{'.'.join(str(p) for p in loc) or '(entry)'}: {message}")
+    return found
 
 
 def load_catalog(catalog_dir: Path) -> list[Source]:

@@ -12,7 +12,7 @@ import duckdb
 
 from ingest.catalog import InventorySpec, ObservationSource
 from ingest.observations import org_name_sql, parsed_period_sql, period_text_sql
-from ingest.read import LoadCounts, finish, literal, problem, problems, quote, read_raw
+from ingest.read import KEPT, LoadCounts, finish, literal, problem, problems, quote, read_raw
 
 
 def literal_list(texts: list[str]) -> str:
@@ -35,7 +35,8 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource, inv: Inven
                nullif(trim({quote(source.organisation.code_column)}), '') AS org_code,
                {org_name_sql(source, params)} AS organisation,
                nullif(trim({quote(inv.service_id_column)}), '') AS service_id,
-               nullif(trim({quote(inv.service_name_column)}), '') AS service {volumes}
+               nullif(trim({quote(inv.service_name_column)}), '') AS service,
+               excluded_by {volumes}
         FROM raw_file""",  # noqa: S608
         params,
     )
@@ -65,9 +66,9 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, inv: Inve
     """The good rows: one `services` row each, and one `service_volumes` row per volume."""
     params = {"source": source.id, "load": load_id}
     con.execute(
-        """INSERT INTO services SELECT $source, $load, row_number, period, org_code,
+        f"""INSERT INTO services SELECT $source, $load, row_number, period, org_code,
                organisation, service_id, service
-           FROM judged WHERE len(problems) = 0""",
+           FROM judged WHERE {KEPT}""",  # noqa: S608
         params,
     )
     for i, volume_id in enumerate(inv.volumes):
@@ -76,7 +77,7 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, inv: Inve
         con.execute(
             f"""INSERT INTO service_volumes SELECT $source, $load, row_number, period, service_id,
                    $volume, n{i}, CASE WHEN n{i} IS NULL THEN {marker} END
-               FROM judged WHERE len(problems) = 0""",  # noqa: S608
+               FROM judged WHERE {KEPT}""",  # noqa: S608
             {**params, "volume": volume_id, "texts": list(inv.markers),
              "codes": list(inv.markers.values())},
         )  # fmt: skip

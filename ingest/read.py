@@ -13,15 +13,20 @@ import duckdb
 
 from ingest import xlsx
 from ingest.catalog import FileLayout
+from ingest.catalog_rows import RowFilter
+
+KEPT = "len(problems) = 0 AND excluded_by IS NULL"
+"""SQL: a row of temp table `judged` that loads (no problem, no filter left it out)."""
 
 
 @dataclass(frozen=True)
 class LoadCounts:
-    """Rows read from one file = rows loaded + rows rejected, always."""
+    """Rows read from one file = rows loaded + rows rejected + rows excluded, always."""
 
     rows_read: int
     rows_loaded: int
     rows_rejected: int
+    rows_excluded: int = 0
 
 
 def now() -> dt.datetime:
@@ -52,24 +57,34 @@ def finish(con: duckdb.DuckDBPyConnection, source_id: str, load_id: int, path: P
     """Keep every problem of temp table `judged`, and every unreadable record, in `rejects`.
 
     A row is rejected once, however many problems it has; each problem is its own reject
-    row, naming the column, the text and the reason.
+    row, naming the column, the text and the reason. A row a filter left out is not
+    judged; each filter's count is kept in `load_notes`.
     """
+    params = {"source": source_id, "load": load_id, "file": path.name}
+    con.execute(
+        """INSERT INTO load_notes
+           SELECT $source, $load, $file, 'excluded', excluded_by, count(*) FROM judged
+           WHERE excluded_by IS NOT NULL GROUP BY excluded_by ORDER BY excluded_by""",
+        params,
+    )
     con.execute(
         """INSERT INTO rejects
            SELECT $source, $load, $file, row_number, p.col, p.val, p.why
-           FROM (SELECT row_number, unnest(problems) AS p FROM judged)
+           FROM (SELECT row_number, unnest(problems) AS p FROM judged
+                 WHERE excluded_by IS NULL)
            UNION ALL
            SELECT $source, $load, $file, row_number, column_name, value, reason
            FROM bad_records""",
-        {"source": source_id, "load": load_id, "file": path.name},
+        params,
     )
     row = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE len(problems) = 0), "
+        f"SELECT count(*), count(*) FILTER (WHERE {KEPT}), "  # noqa: S608
+        "count(*) FILTER (WHERE excluded_by IS NOT NULL), "
         "(SELECT count(*) FROM bad_records) FROM judged"
     ).fetchall()[0]
     con.execute("DROP TABLE IF EXISTS judged; DROP TABLE IF EXISTS staged")
-    read, loaded = int(row[0]) + int(row[2]), int(row[1])
-    return LoadCounts(rows_read=read, rows_loaded=loaded, rows_rejected=read - loaded)
+    read, loaded, excluded = int(row[0]) + int(row[3]), int(row[1]), int(row[2])
+    return LoadCounts(read, loaded, read - loaded - excluded, excluded)
 
 
 class FileRejected(ValueError):
@@ -139,24 +154,42 @@ def _refuse_whole(path: Path) -> None:
         raise FileRejected(f"{path.name}: binary data (NUL bytes) in the first 4 kB, not CSV text")
 
 
-def _check_header(
-    path: Path, header: list[str], required: list[str], delimiter: str | None = None
-) -> None:
-    missing = sorted(set(required) - set(header))
-    if not missing:
+def _refuse_other_delimiter(path: Path, header: list[str], delimiter: str | None) -> None:
+    """A one-column header that another delimiter would split: say which it looks like."""
+    if delimiter is None or len(header) != 1:
         return
-    why = f"{path.name}: header lacks declared column(s) {', '.join(missing)}"
-    if delimiter is not None and len(header) == 1:
-        seen = [d for d in _DELIMITERS if d != delimiter and header[0].count(d) >= 1]
-        if seen:
-            best = max(seen, key=header[0].count)
-            declared = _DELIMITERS.get(delimiter, repr(delimiter))
-            raise FileRejected(
-                f"{path.name}: the header is one column; the file looks "
-                f"{_DELIMITERS[best]}-delimited ({best!r}), but the catalog declares "
-                f"{declared} ({delimiter!r})"
-            )
-    raise FileRejected(why)
+    seen = [d for d in _DELIMITERS if d != delimiter and header[0].count(d) >= 1]
+    if seen:
+        best = max(seen, key=header[0].count)
+        declared = _DELIMITERS.get(delimiter, repr(delimiter))
+        raise FileRejected(
+            f"{path.name}: the header is one column; the file looks "
+            f"{_DELIMITERS[best]}-delimited ({best!r}), but the catalog declares "
+            f"{declared} ({delimiter!r})"
+        )
+
+
+def _header_names(
+    path: Path, header: list[str], required: list[str], layout: FileLayout
+) -> dict[str, str]:
+    """Each declared column = the header's name for it: its own, or else one of its aliases."""
+    found: dict[str, str] = {}
+    for column in required:
+        names = [column, *layout.aliases.get(column, [])]
+        hit = next((n for n in names if n in header), None)
+        if hit is not None:
+            found[column] = hit
+    missing = sorted(set(required) - set(found))
+    if missing:
+        _refuse_other_delimiter(path, header, layout.delimiter)
+        tried = [f"{c} (or {' / '.join(layout.aliases[c])})" if c in layout.aliases else c
+                 for c in missing]  # fmt: skip
+        raise FileRejected(f"{path.name}: header lacks declared column(s) {', '.join(tried)}")
+    return found
+
+
+def _picks(found: dict[str, str]) -> str:
+    return ", ".join(f"{quote(name)} AS {quote(column)}" for column, name in found.items())
 
 
 def _read_sheet(
@@ -166,16 +199,50 @@ def _read_sheet(
         frame = xlsx.read_sheet(path, layout)
     except (ValueError, OSError) as err:
         raise FileRejected(f"{path.name}: {err}") from err
-    _check_header(path, frame.columns, required)
+    found = _header_names(path, frame.columns, required, layout)
     con.register("sheet_frame", frame)
-    con.execute("CREATE TEMP TABLE raw_file AS SELECT * FROM sheet_frame")
+    con.execute(
+        f"CREATE TEMP TABLE raw_file AS SELECT row_number, {_picks(found)} FROM sheet_frame"  # noqa: S608
+    )
     con.unregister("sheet_frame")
 
 
+def filter_sql(filters: list[RowFilter]) -> str:
+    """SQL for the first filter a row fails (its label), or NULL when it passes them all."""
+    arms = []
+    for f in filters:
+        text = f"trim({quote(f.column)})"
+        if f.equals is not None:
+            test = f"{text} = {literal(f.equals)}"
+        elif f.one_of is not None:
+            test = f"list_contains([{', '.join(literal(v) for v in f.one_of)}], {text})"
+        else:
+            parts = (
+                f"list_transform(string_split({text}, {literal(f.separator)}), lambda x: trim(x))"
+            )
+            test = f"list_contains({parts}, {literal(f.contains or '')})"
+        arms.append(f"WHEN NOT coalesce({test}, false) THEN {literal(f.label())}")
+    return f"CASE {' '.join(arms)} END" if arms else "NULL::VARCHAR"
+
+
 def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: FileLayout, required: list[str],
+    filters: list[RowFilter] | None = None,
+) -> None:  # fmt: skip
+    """Create temp table `raw_file`: `row_number` (header is row 1), every declared column
+    as text under its declared name, and `excluded_by`, the filter a row fails (or NULL)."""
+    filters = filters or []
+    required = list(dict.fromkeys([*required, *(f.column for f in filters)]))
+    _read_raw(con, path, layout, required)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE raw_file AS "  # noqa: S608
+        f"SELECT *, {filter_sql(filters)} AS excluded_by FROM raw_file"
+    )
+
+
+def _read_raw(
     con: duckdb.DuckDBPyConnection, path: Path, layout: FileLayout, required: list[str]
 ) -> None:
-    """Create temp table `raw_file`: `row_number` (header is row 1) and every column as text."""
     con.execute("DROP TABLE IF EXISTS raw_text; DROP TABLE IF EXISTS raw_file")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE bad_records "
@@ -188,9 +255,8 @@ def read_raw(
     options = _csv_options(path, layout)
     try:
         header = con.sql(f"SELECT * FROM {_READ} LIMIT 0", params=options).columns  # noqa: S608
-        _check_header(path, header, required, layout.delimiter)
+        picks = _picks(_header_names(path, header, required, layout))
         # Only the declared columns are kept: a wide export costs no memory for the rest.
-        picks = ", ".join(quote(c) for c in required)
         con.execute(f"CREATE TEMP TABLE raw_text AS SELECT {picks} FROM {_READ}", options)  # noqa: S608
     except duckdb.Error as err:
         raise _why_unreadable(path, err) from err

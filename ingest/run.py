@@ -149,7 +149,8 @@ def record_rejection(
     if known:
         return False
     con.execute(
-        "INSERT INTO loads SELECT nextval('load_ids'), ?, ?, ?, 0, 0, 0, ?, ?, 'rejected', NULL, ?",
+        "INSERT INTO loads SELECT nextval('load_ids'), ?, ?, ?, 0, 0, 0, ?, ?, 'rejected', "
+        "NULL, ?, 0",
         [source_id, name, digest, started, now(), reason],
     )
     return True
@@ -203,9 +204,9 @@ def load_new_file(
         seen = seen + replaced
         _supersede(con, [int(old_id) for old_id, _ in seen], load_id)
         con.execute(
-            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL, NULL)",
+            "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', NULL, NULL, ?)",
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
-             counts.rows_rejected, started, now()],
+             counts.rows_rejected, started, now(), counts.rows_excluded],
         )  # fmt: skip
         con.execute("COMMIT")
     except FileRejected as err:

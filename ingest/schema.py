@@ -30,7 +30,14 @@ CREATE TABLE IF NOT EXISTS loads (
     sha256 VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL,
     status VARCHAR NOT NULL, superseded_by BIGINT, reason VARCHAR,
-    CHECK (rows_read = rows_loaded + rows_rejected)
+    rows_excluded BIGINT NOT NULL DEFAULT 0,
+    CHECK (rows_read = rows_loaded + rows_rejected + rows_excluded)
+);
+-- What a load reports beside its rows: rows each filter left out ('excluded'), codes no
+-- lookup named ('no name'), a computed total that differs from the file's ('total differs').
+CREATE TABLE IF NOT EXISTS load_notes (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, detail VARCHAR NOT NULL, rows BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS cases (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
@@ -44,7 +51,8 @@ CREATE TABLE IF NOT EXISTS observations (
     period_start DATE NOT NULL, period_end DATE NOT NULL, numerator BIGINT,
     denominator BIGINT, value DOUBLE, unit VARCHAR NOT NULL, marker VARCHAR,
     row_standard_id VARCHAR, row_standard VARCHAR, row_target DECIMAL(9, 4),
-    row_citation VARCHAR, agency_verdict VARCHAR, service_id VARCHAR
+    row_citation VARCHAR, agency_verdict VARCHAR, service_id VARCHAR,
+    parent_code VARCHAR, parent VARCHAR
 );
 CREATE TABLE IF NOT EXISTS services (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
@@ -64,7 +72,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

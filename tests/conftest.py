@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser
 
-from ingest.catalog import Source, load_catalog, load_source
+from ingest.catalog import ObservationSource, Source, load_catalog, load_source
 from ingest.run import run
 from metrics import cache, reader
 from settings import ROOT
@@ -31,6 +31,15 @@ def boston_mini_source() -> Source:
     source = load_source(BOSTON_ENTRY)
     layout = source.file.model_copy(update={"pattern": "boston-mini/*.csv"})
     return source.model_copy(update={"file": layout})
+
+
+def canada_mini_source() -> ObservationSource:
+    """The real Canada catalog entry, pointed at the fixture folder."""
+    source = load_source(ROOT / "catalog" / "canada-gc-service-standards.toml")
+    assert isinstance(source, ObservationSource) and source.inventory is not None
+    layout = source.file.model_copy(update={"pattern": "canada-mini/ss_*.csv"})
+    inventory = source.inventory.model_copy(update={"pattern": "canada-mini/si_*.csv"})
+    return source.model_copy(update={"file": layout, "inventory": inventory})
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.catalog import ObservationSource, Source
+
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body of a GET, error statuses included."""
@@ -43,3 +45,8 @@ def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
         return con.sql(sql).fetchall()
     finally:
         con.close()
+
+
+def revised(source: Source, **changes: object) -> ObservationSource:
+    """An aggregate entry with top-level keys changed, validated again as the catalog is."""
+    return ObservationSource.model_validate({**source.model_dump(), **changes})

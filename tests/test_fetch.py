@@ -136,25 +136,44 @@ def figures(warehouse: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+def published_copies(tmp_path: Path) -> Path:
+    """A folder laid out like data/, uncompressed: the shared data, plus any bundled folder it
+    lacks, decompressed from data/ (the bundled files are the publishers' bytes, gzipped)."""
+    root = tmp_path / "published"
+    root.mkdir()
+    for folder in SHARED.iterdir():
+        (root / folder.name).symlink_to(folder)
+    for stored in sorted((ROOT / "data").glob("*/**/*.gz")):
+        name = stored.relative_to(ROOT / "data")
+        if not (SHARED / name.parts[0]).exists():
+            target = root / name.with_suffix("")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(gzip.decompress(stored.read_bytes()))
+    return root
+
+
 def test_every_source_fetched_from_loopback_loads_as_the_bundled_files(
     tmp_path: Path, bundled_warehouse: Path
 ) -> None:
     sources = load_catalog(ROOT / "catalog")
     data, warehouse = tmp_path / "data", tmp_path / "w.duckdb"
-    with serving(SHARED) as mirror:
+    shared = published_copies(tmp_path)
+    with serving(shared) as mirror:
         first = {s.id: fetch(s, data, mirror) for s in sources}
-        # 16 Boston type files, NYC's day, 13 A&E months and the workbook, AmbSYS, and
-        # Canada's standards and service inventory.
+        # 16 Boston type files, NYC's day, 13 A&E months and the workbook, AmbSYS,
+        # Canada's standards and service inventory, PHS's monthly A&E file and NI's
+        # emergency care file.
         assert {k: len(v) for k, v in first.items()} == {
             "boston-311": 16, "nyc-311": 1, "nhs-ae-monthly": 13, "nhs-ae-monthly-xlsx": 1,
-            "nhs-ambsys": 1, "canada-gc-service-standards": 2,
+            "nhs-ambsys": 1, "canada-gc-service-standards": 2, "phs-scotland-ae-monthly": 1,
+            "ni-emergency-care-waiting-times": 1,
         }  # fmt: skip
         for got in (got for results in first.values() for got in results):
             assert got.status == "downloaded"
             # Stored as the bundled file is (gzip with no timestamp): the very same bytes.
             name = got.path.relative_to(data)
             assert got.sha256 == sha256_of(got.path) == sha256_of(ROOT / "data" / name)
-            published = SHARED / (name.with_suffix("") if name.suffix == ".gz" else name)
+            published = shared / (name.with_suffix("") if name.suffix == ".gz" else name)
             assert as_published(got.path) == published.read_bytes()
         assert run(sources, data, warehouse).published
         assert figures(warehouse) == figures(bundled_warehouse)
@@ -212,5 +231,7 @@ def test_cli_fetches_from_the_mirror_setting_then_loads(
         f"nhs-ambsys: {url}: downloaded (sha256 {digest})",
         f"nhs-ambsys: {url}: not modified (sha256 {digest})",
     ]
-    assert out[1] == "nhs-ambsys: AmbSYS.csv.gz: loaded read 798, loaded 798, rejected 0"
+    assert out[1] == (
+        "nhs-ambsys: AmbSYS.csv.gz: loaded read 798, loaded 798, rejected 0, excluded 0"
+    )
     assert out[-1].startswith("nothing new; warehouse unchanged")

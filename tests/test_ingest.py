@@ -140,9 +140,9 @@ def test_status_counts_rows_and_names_rejected_files(
         get_settings.cache_clear()
     lines = capsys.readouterr().out.splitlines()
     # cases.csv: 49 records, 47 loaded and 2 rejected (test_days_met counts them by hand).
-    assert lines[0].split("\t")[:6] == ["source", "files", "read", "loaded", "rejected",
-                                        "files rejected"]  # fmt: skip
-    assert lines[1].split("\t")[:6] == ["boston-311", "1", "49", "47", "2", "1"]
+    assert lines[0].split("\t")[:7] == ["source", "files", "read", "loaded", "rejected",
+                                        "excluded", "files rejected"]  # fmt: skip
+    assert lines[1].split("\t")[:7] == ["boston-311", "1", "49", "47", "2", "0", "1"]
     assert lines[3] == "files rejected whole (nothing of them loaded):"
     assert lines[4].startswith("boston-311: ")
     assert lines[4].endswith(": more-cases.csv: header lacks declared column(s) TARGET_DT")

@@ -10,25 +10,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.catalog import ObservationSource, load_source
 from ingest.run import run
-from settings import ROOT
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, canada_mini_source
 from tests.helpers import query
-
-
-def mini_source() -> ObservationSource:
-    """The real Canada catalog entry, pointed at the fixture folder."""
-    source = load_source(ROOT / "catalog" / "canada-gc-service-standards.toml")
-    assert isinstance(source, ObservationSource) and source.inventory is not None
-    layout = source.file.model_copy(update={"pattern": "canada-mini/ss_*.csv"})
-    inventory = source.inventory.model_copy(update={"pattern": "canada-mini/si_*.csv"})
-    return source.model_copy(update={"file": layout, "inventory": inventory})
 
 
 def test_inventory_names_services_and_counts_volumes(tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
-    summary = run([mini_source()], FIXTURES, warehouse)
+    summary = run([canada_mini_source()], FIXTURES, warehouse)
     assert [(f.file_name, f.status) for f in summary.files] == [
         ("si_2024.csv", "loaded"),
         ("ss_2024.csv", "loaded"),
@@ -79,13 +68,13 @@ def test_inventory_names_services_and_counts_volumes(tmp_path: Path) -> None:
 def test_revised_inventory_renames_the_standards_it_lists(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "canada-mini", tmp_path / "canada-mini")
     warehouse = tmp_path / "w.duckdb"
-    run([mini_source()], tmp_path, warehouse)
+    run([canada_mini_source()], tmp_path, warehouse)
     inventory = tmp_path / "canada-mini" / "si_2024.csv"
     text = inventory.read_text(encoding="utf-8-sig")
     inventory.write_text(
         text.replace("Food Waste Reduction Challenge", "Food Waste Challenge"), encoding="utf-8-sig"
     )
-    summary = run([mini_source()], tmp_path, warehouse)
+    summary = run([canada_mini_source()], tmp_path, warehouse)
     # The standards file is unchanged, but is reloaded so that its rows take the new name.
     assert [(f.file_name, f.status) for f in summary.files] == [
         ("si_2024.csv", "revised"),
@@ -101,7 +90,7 @@ def test_revised_inventory_renames_the_standards_it_lists(tmp_path: Path) -> Non
         ("ss_2024.csv", "loaded"),
     ]
     assert query(warehouse, "SELECT count(*) FROM services") == [(3,)]
-    again = run([mini_source()], tmp_path, warehouse)
+    again = run([canada_mini_source()], tmp_path, warehouse)
     assert {f.status for f in again.files} == {"unchanged"} and not again.published
 
 
@@ -115,7 +104,7 @@ def test_inventory_lacking_a_column_is_rejected_and_standards_keep_their_names(
         text.replace("num_website_visits", "website_visits", 1), encoding="utf-8-sig"
     )
     warehouse = tmp_path / "w.duckdb"
-    summary = run([mini_source()], tmp_path, warehouse)
+    summary = run([canada_mini_source()], tmp_path, warehouse)
     lacks = "si_2024.csv: header lacks declared column(s) num_website_visits"
     assert [(f.file_name, f.status, f.message) for f in summary.files] == [
         ("si_2024.csv", "rejected", lacks),

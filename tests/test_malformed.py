@@ -225,7 +225,9 @@ CASES = [
         "nhs-repeated-organisation",
         "loaded",
         counts=(4, 3, 1),
-        rejects=((AE, 4, "Org Code", "RBT", "repeated key in this file"),),
+        rejects=(
+            (AE, 4, "Org Code, Period", "RBT, MSitAE-DECEMBER-2024", "repeated key in this file"),
+        ),
     ),
     Case("nhs-total-trailing-spaces", "loaded", counts=(3, 3, 0)),
     Case("nhs-bom", "loaded", counts=(2, 2, 0)),

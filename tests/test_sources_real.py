@@ -6,23 +6,29 @@ import duckdb
 import pytest
 
 
-def test_every_row_read_is_loaded_or_rejected(bundled_con: duckdb.DuckDBPyConnection) -> None:
+def test_every_row_read_is_loaded_rejected_or_excluded(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
     rows = bundled_con.sql(
-        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected) "
-        "FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
+        "SELECT source_id, count(*), sum(rows_read), sum(rows_loaded), sum(rows_rejected), "
+        "sum(rows_excluded) FROM loads WHERE status = 'loaded' GROUP BY 1 ORDER BY 1"
     ).fetchall()
     # Hand-counted from the files: 13 A&E CSVs of 198-202 provider rows plus a total row
     # each; AmbSYS 42 months x 19 organisations; NYC one day of 2,386 requests.
     assert rows == [
-        ("boston-311", 16, 46505, 46505, 0),
+        ("boston-311", 16, 46505, 46505, 0, 0),
         # Canada: ss_2024's 2,343 standards, of them 9 rows with more meeting the standard
         # than in total (performance > 1) and 6 repeating a standard id already seen, kept in
         # rejects with the reason; and si_2024's 1,752 services, all loaded.
-        ("canada-gc-service-standards", 2, 2343 + 1752, 2328 + 1752, 15),
-        ("nhs-ae-monthly", 13, 2590, 2590, 0),
-        ("nhs-ae-monthly-xlsx", 1, 202, 202, 0),
-        ("nhs-ambsys", 1, 798, 798, 0),
-        ("nyc-311", 1, 2386, 2386, 0),
+        ("canada-gc-service-standards", 2, 2343 + 1752, 2328 + 1752, 15, 0),
+        ("nhs-ae-monthly", 13, 2590, 2590, 0, 0),
+        ("nhs-ae-monthly-xlsx", 1, 202, 202, 0, 0),
+        ("nhs-ambsys", 1, 798, 798, 0, 0),
+        ("ni-emergency-care-waiting-times", 1, 2934, 2934, 0, 0),
+        ("nyc-311", 1, 2386, 2386, 0, 0),
+        # PHS: 16,520 site-month rows, the 10,576 of minor injury units left out by the
+        # entry's filter, one repeated emergency department row (G405H, May 2015) rejected.
+        ("phs-scotland-ae-monthly", 1, 16520, 5943, 1, 10576),
     ]
 
 
