@@ -79,7 +79,7 @@ def _pick(sql: str, f: Filters) -> dict[str, object]:
 def league(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
     """The league table as the home page shows it (`queries.league_table`)."""
     assert f.jurisdiction is not None and f.month is not None
-    frame = queries.league_table(f.jurisdiction, f.month, con)
+    frame = queries.league_table(f.jurisdiction, f.month, con, f.standard)
     low = pl.col("reliability") == "[u]"
     none = pl.col("periods_judged") == 0
 
@@ -149,7 +149,7 @@ def _dataset(name: str, title: str, params: str, read: Callable[..., Rows], big:
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
-        _dataset("league", "League table", "jurisdiction month", league, False),
+        _dataset("league", "League table", "jurisdiction month standard", league, False),
         _dataset("records", "Every judged standard-period",
                  "jurisdiction organisation service standard from to", records, True),
         _dataset("days-met", "Days-met records",
