@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from metrics.grain import Grain, fiscal_year_label, month_name, plural
 
-def month_name(month: dt.date) -> str:
-    """'July 2015'."""
-    return month.strftime("%B %Y")
+__all__ = ["fiscal_year_label", "month_name", "plural"]
 
 
 def days_met_headline(days_met: int, days_judged: int, month: dt.date) -> str:
@@ -15,8 +14,7 @@ def days_met_headline(days_met: int, days_judged: int, month: dt.date) -> str:
     when = month_name(month)
     if days_judged == 0:
         return f"Nothing was due in {when}, so no day could be judged"
-    day_word = "day" if days_judged == 1 else "days"
-    return f"Met its standard on {days_met} of {days_judged} {day_word} in {when}"
+    return f"Met its standard on {days_met} of {plural(days_judged, 'day')} in {when}"
 
 
 def percent(share: float | None) -> str:
@@ -26,9 +24,7 @@ def percent(share: float | None) -> str:
 
 def league_window(grain: str, month: dt.date) -> str:
     """The span a league table covers: 'July 2015', or '12 months to June 2025'."""
-    if grain == "fiscal_year":
-        return f"fiscal year {fiscal_year_label(month)}"
-    return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"
+    return Grain(grain).window(month)
 
 
 def summary_sentences(row: dict[str, object], target: float) -> list[str]:
@@ -71,8 +67,3 @@ def target_text(target: float, unit: str | None) -> str:
             return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
         return f"{target:g} seconds"
     return f"{target:g}"
-
-
-def fiscal_year_label(start: dt.date) -> str:
-    """The fiscal year starting on `start`: '2023-24'."""
-    return f"{start.year}-{(start.year + 1) % 100:02d}"

@@ -14,6 +14,7 @@ from dashboard.ui import charts, forms, tables
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
 from metrics.funnel import funnel_curve
+from metrics.grain import Grain
 from metrics.league import choose_sort, sort_league
 from metrics.wording import league_window, percent
 
@@ -26,7 +27,7 @@ def headline(league: pl.DataFrame, area: str, window: str) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
-    periods = tables.PERIOD_WORD[str(league["grain"][0])].lower()
+    periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
     return (
         f"Across {league.height} {area} organisations, standards were met on {share} "

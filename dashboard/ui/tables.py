@@ -12,11 +12,9 @@ from dash import dcc, html
 
 from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
 from dashboard.web.params import month_text
+from metrics.grain import Grain
 from metrics.league import Sort
 from metrics.wording import month_name, percent
-
-PERIOD_WORD = {"day": "Service-days", "month": "Standard-months", "fiscal_year": "Standard-years"}
-
 
 LEAGUE_HEADS = (
     ("rank", "Rank"),
@@ -56,7 +54,7 @@ def league_table(
 ) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page,
     each column sortable by its head's link (`href(column, order)` gives the URL)."""
-    periods = PERIOD_WORD[str(frame["grain"][0])] if frame.height else "Periods"
+    periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
     words = {"periods": periods, "periods_lower": periods.lower()}
     head = html.Tr([sort_head(c, t.format(**words), by, href) for c, t in LEAGUE_HEADS])
     rows = [
