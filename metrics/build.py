@@ -185,18 +185,50 @@ WITH latest AS (
     FROM judgements j JOIN latest l USING (jurisdiction), range(0, 12) AS r(k)
     WHERE j.grain = 'month' AND j.period_start + INTERVAL (k) MONTH <= l.last_period
 ), pooled AS (
-    SELECT jurisdiction, month, any_value(grain) AS grain, organisation, org_slug,
+    -- One row per organisation and catalog standard (a Canadian row's own standard id,
+    -- 'gc:1008', pools under its catalog standard 'gc'). Performance is volume-weighted:
+    -- all within the standard / all judged, over the window; a measure published without
+    -- its counts (a mean time, a published share) is the mean of its judged figures.
+    SELECT jurisdiction, month, any_value(grain) AS grain,
+           split_part(standard_id, ':', 1) AS standard_id, organisation, org_slug,
            count(*) FILTER (WHERE status = 'met') AS periods_met,
            count(*) FILTER (WHERE status IN ('met', 'not_met')) AS periods_judged,
-           count(*) FILTER (WHERE status = 'no_data') AS periods_no_data
+           count(*) FILTER (WHERE status = 'no_data') AS periods_no_data,
+           count(*) FILTER (WHERE status IN ('met', 'not_met') AND unit = 'share'
+                            AND (numerator IS NULL OR denominator IS NULL)) AS uncounted,
+           sum(numerator) FILTER (WHERE status IN ('met', 'not_met'))::BIGINT AS num,
+           sum(denominator) FILTER (WHERE status IN ('met', 'not_met'))::BIGINT AS den,
+           avg(value) FILTER (WHERE status IN ('met', 'not_met')) AS mean_value,
+           any_value(unit) AS unit, any_value(comparator) AS comparator
     FROM windowed WHERE org_level = 'organisation' GROUP BY ALL
+), per_standard AS (
+    SELECT jurisdiction, month, grain, standard_id, organisation, org_slug, periods_met,
+           periods_judged, periods_no_data,
+           CASE WHEN unit = 'share' AND uncounted = 0 AND den > 0 THEN num END
+               AS performance_numerator,
+           CASE WHEN unit = 'share' AND uncounted = 0 AND den > 0 THEN den END
+               AS performance_denominator,
+           CASE WHEN unit = 'share' AND uncounted = 0 AND den > 0 THEN num / den
+                ELSE mean_value END AS performance,
+           unit AS performance_unit, comparator
+    FROM pooled
+), several AS (
+    SELECT jurisdiction FROM per_standard GROUP BY 1 HAVING count(DISTINCT standard_id) > 1
+), every_standard AS (
+    -- Where an area has several standards, 'all' pools their periods-met record; a
+    -- performance across different measures would mean nothing, so it has none.
+    SELECT jurisdiction, month, any_value(grain), 'all', organisation, org_slug,
+           sum(periods_met)::BIGINT, sum(periods_judged)::BIGINT, sum(periods_no_data)::BIGINT,
+           NULL::BIGINT, NULL::BIGINT, NULL::DOUBLE, NULL, NULL
+    FROM per_standard JOIN several USING (jurisdiction) GROUP BY jurisdiction, month,
+         organisation, org_slug
+), rows AS (
+    SELECT * FROM per_standard UNION ALL SELECT * FROM every_standard
 )
 SELECT *, periods_met AS service_days_met, periods_judged AS service_days_judged,
        CASE WHEN periods_judged > 0 THEN periods_met / periods_judged END AS share_met,
-       CASE WHEN periods_judged > 0
-            THEN rank() OVER (PARTITION BY jurisdiction, month, periods_judged > 0
-                              ORDER BY periods_met / periods_judged DESC) END AS rank
-FROM pooled;
+       NULL::BIGINT AS rank
+FROM rows;
 """
 
 

@@ -1,4 +1,4 @@
-"""The funnel a league table was banded against, as lines to draw.
+"""The funnel a league table was banded against (performance on case volumes), as lines.
 
 The funnel is re-estimated from the league's own reliable rows with the same functions that
 banded it at ingest (metrics.stats), so the drawn limits pass exactly through each
@@ -17,27 +17,31 @@ CURVE_POINTS = 80
 
 def league_funnel(league: pl.DataFrame) -> Funnel | None:
     """The funnel of a league window: its reliable rows (no '[u]'), as ingest banded them."""
-    reliable = league.filter(pl.col("reliability").is_null() & (pl.col("periods_judged") > 0))
+    reliable = league.filter(
+        pl.col("reliability").is_null() & (pl.col("performance_denominator") > 0)
+    )
     if reliable.is_empty():
         return None
     return funnel_limits(
-        [int(x) for x in reliable["periods_met"]], [int(n) for n in reliable["periods_judged"]]
+        [int(x) for x in reliable["performance_numerator"]],
+        [int(n) for n in reliable["performance_denominator"]],
     )
 
 
 def funnel_curve(league: pl.DataFrame, points: int = CURVE_POINTS) -> pl.DataFrame:
-    """Funnel limits across the league's span of periods judged, each organisation's included.
+    """Funnel limits across the league's span of cases judged, each organisation's included,
+    spaced evenly on a log scale.
 
-    Columns: n (periods judged), target (the pooled share of reliable rows), lower_95,
-    upper_95, lower_998, upper_998. Empty when no row is reliable.
+    Columns: n (cases judged: the performance denominator), target (the pooled share of
+    reliable rows), lower_95, upper_95, lower_998, upper_998. Empty when no row is reliable.
     """
     funnel = league_funnel(league)
-    judged = [int(n) for n in league["periods_judged"] if n]
+    judged = [int(n) for n in league["performance_denominator"].drop_nulls() if n]
     if funnel is None or not judged:
         return pl.DataFrame(schema={"n": pl.Int64, "target": pl.Float64, **_LIMIT_SCHEMA})
     low, high = max(1, min(judged) // 2), max(judged)
-    step = max(1, (high - low) // points)
-    ns = sorted({*range(low, high + 1, step), high, *judged})
+    ratio = (high / low) ** (1 / points)
+    ns = sorted({*(round(low * ratio**k) for k in range(points + 1)), high, *judged})
     rows = [
         (
             n,

@@ -43,28 +43,66 @@ def months(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> l
     return list(frame["month"])
 
 
-@cached
-def league_table(
-    jurisdiction: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
-) -> pl.DataFrame:
-    """Organisations of a jurisdiction for a league window, best first.
+LEAGUE_COLUMNS = (
+    "rank", "organisation", "org_slug", "jurisdiction", "grain", "standard_id", "periods_met",
+    "periods_judged", "periods_no_data", "share_met", "share_lower", "share_upper",
+    "performance", "performance_numerator", "performance_denominator", "performance_unit",
+    "comparator", "band", "reliability", "lower_95", "upper_95", "lower_998", "upper_998",
+)  # fmt: skip
 
-    The window is the month for standards judged daily, and the 12 months to the month for
-    standards judged monthly. Columns: rank (ties share a rank; null when low reliability),
-    organisation, org_slug, jurisdiction, grain, periods_met, periods_judged,
-    periods_no_data, share_met (met / judged, null when nothing was judged), share_lower and
-    share_upper (Wilson 95% interval), band (funnel plot, 99.8% limits: 'above expected',
-    'within expected range', 'below expected'), reliability ('[u]' when fewer periods were
-    judged than the minimum; such rows are neither banded nor ranked), lower_95, upper_95,
-    lower_998, upper_998 (the funnel's limits at the row's periods judged).
+
+@cached
+def league_standards(
+    jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """The standards a jurisdiction's league can be shown for, the default first.
+
+    Columns: standard_id ('all' pools every standard's periods-met record where an area has
+    several), wording. The default is the single standard, or 'all' where there are several.
     """
     return read_frame(
-        """SELECT rank, organisation, org_slug, jurisdiction, grain, periods_met,
-                  periods_judged, periods_no_data, share_met, share_lower, share_upper,
-                  band, reliability, lower_95, upper_95, lower_998, upper_998
-           FROM league WHERE jurisdiction = $j AND month = $month
-           ORDER BY rank NULLS LAST, organisation""",
-        {"j": jurisdiction, "month": month},
+        """SELECT l.standard_id,
+                  coalesce(any_value(s.wording), 'Every standard: periods met') AS wording
+           FROM league l LEFT JOIN standards s ON s.standard_id = l.standard_id
+           WHERE l.jurisdiction = $j GROUP BY l.standard_id
+           ORDER BY l.standard_id <> 'all', l.standard_id""",
+        {"j": jurisdiction},
+        con,
+    )
+
+
+@cached
+def league_table(
+    jurisdiction: str,
+    month: dt.date,
+    con: duckdb.DuckDBPyConnection | None = None,
+    standard: str | None = None,
+) -> pl.DataFrame:
+    """Organisations of a jurisdiction for a league window and standard, best first.
+
+    The window is the month for standards judged daily, and the 12 months to the month for
+    standards judged monthly. `standard` defaults to the first of `league_standards`.
+    Columns: rank (by performance for monthly and yearly sources, lower first where the
+    standard is a time; by share of service-days met for daily ones; ties share a rank; null
+    when low reliability), organisation, org_slug, jurisdiction, grain, standard_id,
+    periods_met, periods_judged, periods_no_data, share_met (met / judged, null when nothing
+    was judged), share_lower and share_upper (Wilson 95% interval), performance (within the
+    standard / judged, summed over the window: performance_numerator /
+    performance_denominator; the mean of the judged figures where no counts are published),
+    performance_unit ('share' or 'seconds'), comparator, band (funnel plot of performance on
+    case volumes, 99.8% limits: 'above expected', 'within expected range', 'below expected'),
+    reliability ('[u]' when fewer periods were judged than the minimum; such rows are neither
+    banded nor ranked), lower_95, upper_95, lower_998, upper_998 (the funnel's limits at the
+    row's performance denominator).
+    """
+    if standard is None:
+        choices = league_standards(jurisdiction, con)
+        standard = str(choices["standard_id"][0]) if choices.height else "all"
+    return read_frame(
+        f"""SELECT {", ".join(LEAGUE_COLUMNS)}
+           FROM league WHERE jurisdiction = $j AND month = $month AND standard_id = $s
+           ORDER BY rank NULLS LAST, organisation""",  # noqa: S608 - constant columns
+        {"j": jurisdiction, "month": month, "s": standard},
         con,
     )
 

@@ -20,7 +20,9 @@ from tests.helpers import fetch
 # The contract: each dataset's columns, in order, with their Frictionless types.
 CONTRACT = {
     "league": """rank:integer rank_status:string organisation:string grain:string
-        periods_met:integer periods_judged:integer periods_no_data:integer share_met:number
+        standard_id:string performance:number performance_numerator:integer
+        performance_denominator:integer performance_unit:string periods_met:integer
+        periods_judged:integer periods_no_data:integer share_met:number
         share_met_status:string share_lower:number share_lower_status:string
         share_upper:number share_upper_status:string band:string reliability:string""",
     "records": """jurisdiction:string organisation:string service:string standard_id:string

@@ -59,14 +59,17 @@ def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
         [
             r["rank"] or "–",
             r["organisation"],
-            r["periods_met"],
-            r["periods_judged"],
+            "–" if r["performance"] == "" else f"{float(r['performance']) * 100:.1f}%",
+            "–"
+            if r["performance_denominator"] == ""
+            else f"{int(r['performance_numerator']):,} of {int(r['performance_denominator']):,}",
+            f"{int(r['periods_met']):,} of {int(r['periods_judged']):,}",
             f"{pct(r['share_met'])} ({pct(r['share_lower'])[:-1]}–{pct(r['share_upper'])})",
         ]
         for r in rows
     ]
     assert len(shown) == 6
-    assert [row[:5] for row in shown] == from_file
+    assert [row[:6] for row in shown] == from_file
 
 
 def test_department_csv_is_each_days_table(page: Page, site: str) -> None:

@@ -26,15 +26,23 @@ def months(n: int) -> list[dt.date]:
 
 
 def league(rows: list[tuple[str, int, int, str | None, str | None]]) -> pl.DataFrame:
-    """A league frame: organisation, periods met, periods judged, band, reliability."""
+    """A league frame: organisation, cases within the standard, cases judged, band,
+    reliability (periods met and judged are set to the same counts)."""
     frame = pl.DataFrame(
         rows,
-        schema=["organisation", "periods_met", "periods_judged", "band", "reliability"],
+        schema=["organisation", "performance_numerator", "performance_denominator", "band",
+                "reliability"],
         orient="row",
-    )
-    share = (pl.col("periods_met") / pl.col("periods_judged")).alias("share_met")
+    )  # fmt: skip
+    share = pl.col("performance_numerator") / pl.col("performance_denominator")
     ranks = rank_with_ties([None if r else m / j for _, m, j, _, r in rows])
-    return frame.with_columns(share, pl.Series("rank", ranks, dtype=pl.Int64))
+    return frame.with_columns(
+        share.alias("share_met"),
+        share.alias("performance"),
+        pl.col("performance_numerator").alias("periods_met"),
+        pl.col("performance_denominator").alias("periods_judged"),
+        pl.Series("rank", ranks, dtype=pl.Int64),
+    )
 
 
 def trace(figure: object, name: str) -> dict[str, object]:
@@ -67,8 +75,10 @@ def test_funnel_curve_passes_through_the_limits_ingest_stored(
     for area, month in (("Boston", dt.date(2015, 7, 1)), ("NHS England", dt.date(2025, 6, 1))):
         table = queries.league_table(area, month, bundled_con)
         curve = funnel_curve(table)
-        for row in table.filter(pl.col("periods_judged") > 0).iter_rows(named=True):
-            drawn = curve.filter(pl.col("n") == row["periods_judged"]).row(0, named=True)
+        counted = table.filter(pl.col("performance_denominator") > 0)
+        assert counted.height > 0
+        for row in counted.iter_rows(named=True):
+            drawn = curve.filter(pl.col("n") == row["performance_denominator"]).row(0, named=True)
             for column in ("lower_95", "upper_95", "lower_998", "upper_998"):
                 assert drawn[column] == pytest.approx(row[column], abs=1e-12), (area, column)
 
@@ -83,7 +93,7 @@ def test_funnel_figure_draws_the_curve_and_marks_bands_by_shape() -> None:
         ]
     )
     curve = funnel_curve(table)
-    figure = figures.funnel_figure(table, curve, "Service-days")
+    figure = figures.funnel_figure(table, curve, "Cases")
     funnel = league_funnel(table)
     assert funnel is not None
     limits = trace(figure, "99.8% limits")
@@ -116,17 +126,16 @@ def test_funnel_figure_draws_the_curve_and_marks_bands_by_shape() -> None:
 
 def test_funnel_titles_state_the_finding() -> None:
     assert charts.funnel_title(EVEN, "Boston", "July 2015").startswith(
-        "All 2 Boston organisations compared were within the expected range in July 2015"
+        "None of the 2 Boston organisations compared was outside the expected range in July 2015"
     )
     mixed = league(
         [("A", 9, 10, "above expected", None), ("B", 1, 10, "below expected", None),
          ("C", 2, 10, "below expected", None), ("D", 0, 2, None, "[u]")]
     )  # fmt: skip
     assert charts.funnel_title(mixed, "Boston", "July 2015") == (
-        "In July 2015, 2 of 3 Boston organisations compared were below the expected range "
-        "and 1 above it"
+        "Boston, July 2015, of 3 compared, below the expected range: B and C; above it: A"
     )
-    chart = charts.funnel_chart(mixed, funnel_curve(mixed), "Boston", "July 2015", "Service-days")
+    chart = charts.funnel_chart(mixed, funnel_curve(mixed), "Boston", "July 2015")
     assert any("1 organisation had too few periods judged" in s for s in chart.summary)
     assert chart.summary[-1] == "The table above holds every figure in this chart."
 

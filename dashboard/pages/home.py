@@ -8,12 +8,14 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
+from dashboard.pages._league_view import choose_standard, sort_href, standard_part
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, forms, tables
-from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text
+from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
 from metrics.funnel import funnel_curve
 from metrics.grain import Grain
+from metrics.league import choose_sort, sort_league
 from metrics.wording import league_window, percent
 
 dash.register_page(
@@ -37,6 +39,9 @@ def layout(
     jurisdiction: QueryValue = None,
     month: QueryValue = None,
     q: QueryValue = None,
+    standard: QueryValue = None,
+    sort: QueryValue = None,
+    order: QueryValue = None,
     **_unknown: str,
 ) -> html.Div:
     """The league table for the view in the URL; bad values show a default, and say so."""
@@ -48,13 +53,14 @@ def layout(
     months = queries.months(area.name)
     choice = choose_month(month, months)
     assert choice.month is not None  # every jurisdiction in the league has months
-    league = queries.league_table(area.name, choice.month)
+    view = {"jurisdiction": area.slug or "", "month": month_text(choice.month)}
+    chosen = choose_standard(area.name, one(standard))
+    league = queries.league_table(area.name, choice.month, standard=chosen.standard_id)
     grain = str(league["grain"][0])
     window = league_window(grain, choice.month)
-    view = {"jurisdiction": area.slug, "month": month_text(choice.month)}
-    caption = (
-        f"{area.name} organisations by share of judged periods that met the standard, {window}"
-    )
+    view |= {"standard": chosen.standard_id} if chosen.several else {}
+    by = choose_sort(league, one(sort), one(order))
+    caption = f"{area.name} organisations, {window}: {chosen.wording}"
     return html.Div(
         [
             html.H1(f"Which organisations met their standards? {area.name}, {window}"),
@@ -67,10 +73,13 @@ def layout(
                 )
             ),
             forms.view_form("/", months, choice.month, area.slug or "", grain),
+            *standard_part(chosen, view),
             *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(headline(league, area.name, window), className="lead"),
             html.P(explainer(grain), className="hint"),
-            tables.league_table(league, choice.month, caption),
+            tables.league_table(
+                sort_league(league, by), choice.month, caption, by, sort_href(view)
+            ),
             links.download_links("league", view, "this table"),
             funnel_panel(league, area.name, window),
             links.download_links(
@@ -101,16 +110,29 @@ def explainer(grain: str) -> str:
 
 
 BANDS = (
-    " The last column compares each organisation with the others allowing for chance "
-    "(a funnel plot at 99.8% limits); ranks differ mostly by chance, so read the bands first."
+    " Performance is the share of all cases judged in the window that were within the "
+    "standard (requests closed on time of those due, attendances within 4 hours of all "
+    "attendances); for a time, the mean of the months' figures. The last column compares each "
+    "organisation's performance with the others allowing for chance and for the usual spread "
+    "between organisations (a funnel plot on case volumes at 99.8% limits). Sort by any "
+    "column with its heading."
 )
 
 
-def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div:
-    """The league table drawn as a funnel plot, beneath the table that holds its figures."""
-    periods = Grain(league["grain"][0]).periods_label if league.height else "Periods"
-    chart = charts.funnel_chart(league, funnel_curve(league), area, window, periods)
+def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div | html.P:
+    """The league's performance as a funnel plot, beneath the table that holds its figures;
+    a measure with no suitable funnel (a time without its spread) says so instead."""
+    if league.height and league["performance_denominator"].is_null().all():
+        return html.P(NO_FUNNEL, className="hint")
+    chart = charts.funnel_chart(league, funnel_curve(league), area, window)
     return charts.chart_panel(chart, level=2)
+
+
+NO_FUNNEL = (
+    "No funnel plot is drawn for this standard: its figures are published without the counts "
+    "or spread a funnel needs (a mean or 90th-centile time, or a published share), so the "
+    "table is ranked on the figures alone."
+)
 
 
 def search_part(q: QueryValue, area: str, month: str) -> list[html.Form | html.Section]:

@@ -28,39 +28,50 @@ class Chart:
     figure: go.Figure
 
 
+def _names(rows: pl.DataFrame, most: int = 4) -> str:
+    """'A, B and C'; past `most` names, 'A, B, C, D and 3 others'."""
+    names = [str(n) for n in rows.sort("performance")["organisation"]]
+    if len(names) > most:
+        names = [*names[:most], f"{len(names) - most} others"]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def funnel_title(league: pl.DataFrame, area: str, window: str) -> str:
-    """'All 5 Boston organisations compared were within the expected range in July 2015'."""
-    bands = list(league["band"].drop_nulls())
-    above, below = bands.count("above expected"), bands.count("below expected")
-    if not bands:
-        return f"Too few periods were judged to compare {area} organisations in {window}"
-    if not above and not below:
+    """Names who is outside the 99.8% limits ('Below the expected range in July 2015: A and B;
+    above it: C'), or says plainly that no one is."""
+    banded = league.filter(pl.col("band").is_not_null())
+    below = banded.filter(pl.col("band") == "below expected")
+    above = banded.filter(pl.col("band") == "above expected")
+    if banded.is_empty():
+        return f"Too few cases were judged to compare {area} organisations in {window}"
+    if below.is_empty() and above.is_empty():
         return (
-            f"All {len(bands)} {area} organisations compared were within the expected range "
-            f"in {window}: none stands out once chance and the usual spread between "
+            f"None of the {banded.height} {area} organisations compared was outside the "
+            f"expected range in {window}, once chance and the usual spread between "
             "organisations are allowed for"
         )
-    return (
-        f"In {window}, {below} of {len(bands)} {area} organisations compared were below the "
-        f"expected range and {above} above it"
-    )
+    parts = []
+    if below.height:
+        parts.append(f"below the expected range: {_names(below)}")
+    if above.height:
+        parts.append(f"above it: {_names(above.reverse())}")
+    return f"{area}, {window}, of {banded.height} compared, " + "; ".join(parts)
 
 
-def funnel_chart(
-    league: pl.DataFrame, curve: pl.DataFrame, area: str, window: str, periods: str
-) -> Chart:
-    """The league table as a funnel plot, with what it shows in words."""
+def funnel_chart(league: pl.DataFrame, curve: pl.DataFrame, area: str, window: str) -> Chart:
+    """The league's performance as a funnel plot on case volumes, with what it shows in words."""
     unreliable = league.filter(pl.col("reliability").is_not_null()).height
     summary = [
-        f"Each point is an organisation, labelled with its rank in the table: across, the "
-        f"{periods.lower()} judged; up, the share met. Fewer periods judged leave more room "
-        "for chance, so the limits narrow to the right.",
+        "Each point is an organisation, labelled with its rank in the table: across, the "
+        "cases judged (log scale); up, the share within the standard. Fewer cases leave more "
+        "room for chance, so the limits narrow to the right; they are widened for the usual "
+        "spread between organisations (random effects).",
         "Points outside the solid 99.8% lines are above (triangle up) or below (triangle down) "
         "the expected range; circles are within it. The dashed lines are the 95% limits.",
     ]
     if curve.height:
         target = value_text(float(curve["target"][0]), "share")
-        summary.append(f"The dotted line is the share met across organisations compared: {target}.")
+        summary.append(f"The dotted line is all organisations' performance together: {target}.")
     if unreliable:
         summary.append(
             f"{plural(unreliable, 'organisation')} had too few periods judged to compare [u]; "
@@ -70,7 +81,7 @@ def funnel_chart(
     return Chart(
         funnel_title(league, area, window),
         tuple(summary),
-        figures.funnel_figure(league, curve, periods),
+        figures.funnel_figure(league, curve, "Cases"),
     )
 
 

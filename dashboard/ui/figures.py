@@ -6,6 +6,8 @@ white; every meaning is carried by shape or line pattern as well as colour.
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 from dash.dcc import Graph
@@ -91,21 +93,22 @@ def _label_side(x: float, middle: float) -> str:
 
 def _funnel_points(league: pl.DataFrame, labelled: bool) -> list[go.Scatter]:
     """One trace per band, and one for the low-reliability rows, each with its own marker."""
-    judged = [int(n) for n in league["periods_judged"] if n]
-    middle = (min(judged) + max(judged)) / 2 if judged else 0
+    judged = [int(n) for n in league["performance_denominator"] if n]
+    middle = math.sqrt(min(judged) * max(judged)) if judged else 0
     groups = [(b, league.filter(pl.col("band") == b)) for b in BAND_MARKERS]
-    unreliable = league.filter(pl.col("reliability").is_not_null() & (pl.col("periods_judged") > 0))
+    counted = pl.col("performance_denominator") > 0
+    unreliable = league.filter(pl.col("reliability").is_not_null() & counted)
     traces = []
     for band, rows in [*groups, ("[u]", unreliable)]:
         if rows.is_empty():
             continue
         name, symbol, colour = BAND_MARKERS.get(band, ("Too few judged [u]", "circle-open", GREY))
         names = list(rows["organisation"])
-        xs = list(rows["periods_judged"])
+        xs = list(rows["performance_denominator"])
         traces.append(
             go.Scatter(
                 x=xs,
-                y=[s * 100 for s in rows["share_met"]],
+                y=[s * 100 for s in rows["performance"]],
                 mode="markers+text" if labelled else "markers",
                 name=name,
                 text=[_rank_label(r) for r in rows["rank"]] if labelled else None,
@@ -113,7 +116,7 @@ def _funnel_points(league: pl.DataFrame, labelled: bool) -> list[go.Scatter]:
                 cliponaxis=False,
                 textfont={"size": 12},
                 hovertext=names,
-                hovertemplate="%{hovertext}: %{y:.0f}% of %{x} met<extra></extra>",
+                hovertemplate="%{hovertext}: %{y:.1f}% of %{x:,} cases<extra></extra>",
                 marker={
                     "symbol": symbol,
                     "size": 12,
@@ -125,8 +128,8 @@ def _funnel_points(league: pl.DataFrame, labelled: bool) -> list[go.Scatter]:
     return traces
 
 
-def funnel_figure(league: pl.DataFrame, curve: pl.DataFrame, periods: str) -> go.Figure:
-    """Share met against periods judged, with the funnel's 95% and 99.8% limits."""
+def funnel_figure(league: pl.DataFrame, curve: pl.DataFrame, cases: str) -> go.Figure:
+    """Performance against cases judged (log scale), with the funnel's 95% and 99.8% limits."""
     ns = list(curve["n"])
     figure = go.Figure()
     limits = (("95", "95% limits", "dash", GREY), ("998", "99.8% limits", "solid", INK))
@@ -139,8 +142,9 @@ def funnel_figure(league: pl.DataFrame, curve: pl.DataFrame, periods: str) -> go
         name = f"All organisations ({target:.0f}%)"
         figure.add_trace(_line([ns[0], ns[-1]], [target, target], name, "dot", BLUE, 2))
     figure.add_traces(_funnel_points(league, labelled=league.height <= LABELLED))
-    _layout(figure, f"{periods} judged", "Share met (%)")
+    _layout(figure, f"{cases} judged (log scale)", "Performance (%)")
     figure.update_yaxes(range=[-3, 108], ticksuffix="%")
+    figure.update_xaxes(type="log")
     return figure
 
 

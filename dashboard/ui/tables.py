@@ -13,22 +13,50 @@ from dash import dcc, html
 from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
 from dashboard.web.params import month_text
 from metrics.grain import Grain
+from metrics.league import Sort
 from metrics.wording import month_name, percent
 
+LEAGUE_HEADS = (
+    ("rank", "Rank"),
+    ("organisation", "Organisation"),
+    ("performance", "Performance"),
+    ("performance_denominator", "Within the standard, of cases judged"),
+    ("periods_met", "{periods} met, of judged"),
+    ("share_met", "Share of {periods_lower} met (95% interval)"),
+    ("band", "Compared with the others"),
+)
+TEXT_COLUMNS = ("organisation", "band")
 
-def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
-    """The league table as an accessible HTML table, each organisation linking to its page."""
-    periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
-    head = html.Tr(
-        [
-            html.Th("Rank", scope="col", className="num"),
-            html.Th("Organisation", scope="col"),
-            html.Th(f"{periods} met", scope="col", className="num"),
-            html.Th(f"{periods} judged", scope="col", className="num"),
-            html.Th("Share met (95% interval)", scope="col", className="num"),
-            html.Th("Compared with the others", scope="col"),
-        ]
+
+def sort_head(column: str, label: str, by: Sort, href: Callable[[str, str], str]) -> html.Th:
+    """A column head that sorts the table by its link (a keyboard reaches and follows it);
+    the sorted column says which way with aria-sort and an arrow."""
+    current = by.column == column
+    order = "asc" if current and by.descending else "desc"
+    if not current and column in ("rank", "organisation"):
+        order = "asc"
+    arrow = ("▼" if by.descending else "▲") if current else ""
+    link = dcc.Link(
+        [label, html.Span(f" {arrow}", **aria(hidden="true")) if arrow else ""],
+        href=href(column, order),
+        title=f"Sort by {label.lower()}",
     )
+    extra = aria(sort="descending" if by.descending else "ascending") if current else {}
+    return html.Th(link, scope="col", className="" if column in TEXT_COLUMNS else "num", **extra)
+
+
+def league_table(
+    frame: pl.DataFrame,
+    month: dt.date,
+    caption: str,
+    by: Sort,
+    href: Callable[[str, str], str],
+) -> html.Div:
+    """The league table as an accessible HTML table, each organisation linking to its page,
+    each column sortable by its head's link (`href(column, order)` gives the URL)."""
+    periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
+    words = {"periods": periods, "periods_lower": periods.lower()}
+    head = html.Tr([sort_head(c, t.format(**words), by, href) for c, t in LEAGUE_HEADS])
     rows = [
         html.Tr(
             [
@@ -40,15 +68,24 @@ def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
                     ),
                     scope="row",
                 ),
-                html.Td(f"{r['periods_met']:,}", className="num"),
-                html.Td(f"{r['periods_judged']:,}", className="num"),
+                html.Td(value_text(r["performance"], str(r["performance_unit"])),
+                        className="num"),
+                html.Td(counts_text(r), className="num"),
+                html.Td(f"{r['periods_met']:,} of {r['periods_judged']:,}", className="num"),
                 html.Td(share_with_interval(r), className="num"),
-                html.Td(band_text(r["band"], r["reliability"])),
+                html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
             ]
         )
         for r in frame.iter_rows(named=True)
-    ]
+    ]  # fmt: skip
     return captioned_table(caption, head, rows, "league-table")
+
+
+def counts_text(row: dict[str, Any]) -> str:
+    """'742 of 864', or 'not published' where a figure comes without its counts."""
+    if row["performance_denominator"] is None:
+        return "–" if row["performance"] is None else "not published"
+    return f"{row['performance_numerator']:,} of {row['performance_denominator']:,}"
 
 
 def share_with_interval(row: dict[str, Any]) -> str:
@@ -59,10 +96,13 @@ def share_with_interval(row: dict[str, Any]) -> str:
     return f"{percent(row['share_met'])} ({low * 100:.0f}–{high * 100:.0f}%)"
 
 
-def band_text(band: str | None, reliability: str | None) -> str:
-    """The funnel-plot band in words; too few judged periods is said, not hidden."""
+def band_text(band: str | None, reliability: str | None, unit: str | None = None) -> str:
+    """The funnel-plot band in words; too few judged periods, or a measure with no funnel
+    (a time published without its spread), is said, not hidden."""
     if reliability:
         return "Too few periods judged to compare [u]"
+    if band is None and unit == "seconds":
+        return "No funnel: times are published without their spread"
     return (band or "–").capitalize()
 
 

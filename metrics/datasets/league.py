@@ -21,7 +21,7 @@ from metrics.datasets.base import (
 def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
     """The league table as the home page shows it (`queries.league_table`)."""
     assert f.jurisdiction is not None and f.month is not None
-    frame = queries.league_table(f.jurisdiction, f.month, con)
+    frame = queries.league_table(f.jurisdiction, f.month, con, f.standard)
     low = pl.col("reliability") == "[u]"
     none = pl.col("periods_judged") == 0
 
@@ -45,11 +45,26 @@ DATASET = Dataset(
         "Organisations of a jurisdiction for a league window, best first, as "
         "on the home page."
     ),
-    params=("jurisdiction", "month"),
+    params=("jurisdiction", "month", "standard"),
     fields=fields(
-        ("rank", INT, "Rank by share met; ties share a rank"), ("rank_status", S),
+        ("rank", INT, "Rank by performance (monthly and yearly sources; lower first for a "
+                      "time) or by share of service-days met (daily sources); ties share "
+                      "a rank"), ("rank_status", S),
         ORG,
         ("grain", S, "Period each standard is judged over: day, month or fiscal_year"),
+        ("standard_id", S, "The catalog standard the row is judged on; 'all' pools every "
+                           "standard's periods-met record where an area has several"),
+        ("performance", N, "Volume-weighted over the window: performance_numerator / "
+                           "performance_denominator; where no counts are published (a "
+                           "mean time, a published share), the mean of the judged "
+                           "periods' figures", "share (0-1) or seconds"),
+        ("performance_numerator", INT, "Cases within the standard in the window (requests "
+                                       "closed on time, attendances within 4 hours); "
+                                       "empty where not published", "cases"),
+        ("performance_denominator", INT, "Cases judged in the window (requests due, "
+                                         "attendances); empty where not published",
+         "cases"),
+        ("performance_unit", S, "share or seconds"),
         ("periods_met", INT, "Periods in the window that met the standard", "periods"),
         ("periods_judged", INT, "Periods met or not met", "periods"),
         ("periods_no_data", INT, "Periods that should have figures and have none", "periods"),
@@ -59,8 +74,10 @@ DATASET = Dataset(
         ("share_lower_status", S),
         ("share_upper", N, "Wilson 95% interval, upper end", "share (0-1)"),
         ("share_upper_status", S),
-        ("band", S, "Funnel plot at 99.8% limits: above expected, within expected range, "
-                    "below expected; empty when low reliability"),
+        ("band", S, "Funnel plot of performance on case volumes (performance_denominator), "
+                    "overdispersion-adjusted (random effects), at 99.8% limits: above "
+                    "expected, within expected range, below expected; empty when low "
+                    "reliability or no counts are published"),
         ("reliability", S, "[u] when fewer periods were judged than the minimum"),
     ),
     read=read,
