@@ -9,7 +9,7 @@ from dash import Dash, html
 
 from dashboard.api import downloads
 from dashboard.ui.footer import footer
-from dashboard.web import callback_cache, security
+from dashboard.web import callback_cache, not_found, security
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
 from dashboard.web.titles import name_the_view
@@ -84,3 +84,4 @@ server = app.server
 downloads.register(server)
 callback_cache.register(server)
 security.register(app)
+not_found.register(app, dash.page_registry)
