@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+IRREGULAR = {"match": "matches", "fiscal year": "fiscal years", "service-day": "service-days"}
+SIGNS = {">=": "≥", "<=": "≤"}
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 request', '2 requests', '1,204 matches': the count with its noun in agreement."""
+    word = noun if n == 1 else IRREGULAR.get(noun, noun + "s")
+    return f"{n:,} {word}"
+
+
+def was(n: int, one: str = "was", many: str = "were") -> str:
+    """The verb agreeing with a count: 'was' for 1, 'were' otherwise."""
+    return one if n == 1 else many
+
+
+def comparator_sign(comparator: str) -> str:
+    """'≥' or '≤' for a standard's comparator, as text shows it (never the ASCII '>=')."""
+    return SIGNS.get(comparator, comparator)
+
 
 def month_name(month: dt.date) -> str:
     """'July 2015'."""
@@ -15,8 +34,7 @@ def days_met_headline(days_met: int, days_judged: int, month: dt.date) -> str:
     when = month_name(month)
     if days_judged == 0:
         return f"Nothing was due in {when}, so no day could be judged"
-    day_word = "day" if days_judged == 1 else "days"
-    return f"Met its standard on {days_met} of {days_judged} {day_word} in {when}"
+    return f"Met its standard on {days_met} of {plural(days_judged, 'day')} in {when}"
 
 
 def percent(share: float | None) -> str:
@@ -68,7 +86,7 @@ def target_text(target: float, unit: str | None) -> str:
     if unit == "seconds":
         minutes, seconds = divmod(target, 60)
         if seconds == 0:
-            return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+            return plural(int(minutes), "minute")
         return f"{target:g} seconds"
     return f"{target:g}"
 

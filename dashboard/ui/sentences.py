@@ -9,7 +9,7 @@ import polars as pl
 from dashboard.ui.text import value_text
 from metrics.records import met_record
 from metrics.standard_series import SeriesRecord, previous_period
-from metrics.wording import league_window, month_name
+from metrics.wording import league_window, month_name, plural
 
 NOUNS = {"day": "day", "month": "month", "fiscal_year": "fiscal year"}
 
@@ -19,10 +19,6 @@ def period_name(period: dt.date, grain: str) -> str:
     if grain == "day":
         return f"{period:%-d %B %Y}"
     return league_window(grain, period) if grain == "fiscal_year" else month_name(period)
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def record_sentences(record: SeriesRecord, grain: str) -> list[str]:
@@ -36,13 +32,11 @@ def record_sentences(record: SeriesRecord, grain: str) -> list[str]:
     if grain == "day" and record.last_met:
         out[0] = out[0].replace("met in", "met on")
     if record.current_miss_run:
-        out.append(
-            f"Missed in the latest {_plural(record.current_miss_run, noun)} judged in a row."
-        )
+        out.append(f"Missed in the latest {plural(record.current_miss_run, noun)} judged in a row.")
     if record.longest_miss_run:
         out.append(f"Longest run of {noun}s missed: {record.longest_miss_run}.")
     if record.record.no_data:
-        out.append(f"{_plural(record.record.no_data, noun)} had no figures and are not judged.")
+        out.append(f"{plural(record.record.no_data, noun)} had no figures and are not judged.")
     return out
 
 
@@ -83,5 +77,6 @@ def change_sentences(record: SeriesRecord, frame: pl.DataFrame, noun: str) -> li
 def months_met_sentence(part: pl.DataFrame) -> str:
     """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
     record = met_record(list(part["status"]))
-    text = f"Met its standard in {record.met} of {record.judged} months judged"
-    return text + (f"; {record.no_data} months had no figures" if record.no_data else "")
+    text = f"Met its standard in {record.met} of {plural(record.judged, 'month')} judged"
+    missing = f"; {plural(record.no_data, 'month')} had no figures" if record.no_data else ""
+    return text + missing
