@@ -1,14 +1,14 @@
 """Benchmark the streamed CSV export: DuckDB's COPY, our gunicorn endpoint, and Datasette.
 
 `make bench-export` builds a synthetic `records` table (5,000,000 rows by default) in a temp
-DuckDB file, then times (a) DuckDB's own `COPY ... TO 'file.csv'`, (b) `csv_stream` through
-`csv_response` served by a real gunicorn worker and downloaded over loopback HTTP, (b') the
-site itself serving `/download/records.csv` (its sorted query, parameters and headers) from
-the same rows, and (c) Datasette streaming the same rows from SQLite (`?_stream=on`),
-installed into a throwaway venv under the temp dir (never a project dependency). Peak RSS
-is each server process's VmHWM. Everything listens on 127.0.0.1 only, every request and
-subprocess has a timeout, and every server is stopped at the end. This module is also the
-gunicorn app (`bench_export:app`).
+DuckDB file, then times (a) DuckDB's own `COPY ... TO 'file.csv'`, (b) the site's one
+streaming path (`dashboard.api.stream.written` with the CSV writer) served by a real gunicorn
+worker and downloaded over loopback HTTP, (b') the site itself serving `/download/records.csv`
+(its sorted query, parameters and headers) from the same rows, and (c) Datasette streaming
+the same rows from SQLite (`?_stream=on`), installed into a throwaway venv under the temp dir
+(never a project dependency). Peak RSS is each server process's VmHWM. Everything listens on
+127.0.0.1 only, every request and subprocess has a timeout, and every server is stopped at
+the end. This module is also the gunicorn app (`bench_export:app`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,11 @@ from pathlib import Path
 import duckdb
 import flask
 
-from dashboard.api.export import csv_response, csv_stream, row_count
+from dashboard.api.formats import FORMATS
+from dashboard.api.responses import stream_response
+from dashboard.api.stream import row_count, written
 from ingest.schema import create_schema
+from metrics.datasets import SqlQuery
 from metrics.reader import Reader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +47,7 @@ EXPORT_SQL = "SELECT * FROM records WHERE period_start >= $since"
 # The same rows for COPY and the SQLite export, with the date written in (COPY takes no params).
 COPY_SELECT = "SELECT * FROM records WHERE period_start >= DATE '2000-01-01'"
 COPY_SQL = "COPY (" + COPY_SELECT + ") TO '{out}' (HEADER)"
-OURS = "ours: gunicorn + csv_stream"
+OURS = "ours: gunicorn + stream.written"
 SITE = "site: /download/records.csv"
 # What the real site's records route reads: the synthetic rows seen as `judgements`.
 SITE_TABLES = """
@@ -131,14 +134,10 @@ def ready() -> str:
 def records_csv() -> flask.Response:
     con = warehouse().connection()
     params: dict[str, object] = {"since": SINCE}
-    chunks = csv_stream(
-        con,
-        EXPORT_SQL,
-        params,
-        status_columns={"value": "value_status"},
-        batch_rows=int(os.environ["BENCH_EXPORT_BATCH_ROWS"]),
-    )
-    return csv_response(chunks, "records.csv", row_count(con, EXPORT_SQL, params), "bench")
+    rows, csv = SqlQuery(EXPORT_SQL, params), FORMATS["csv"]
+    assert csv.write is not None
+    chunks = written(rows, con, csv.write, batch_rows=int(os.environ["BENCH_EXPORT_BATCH_ROWS"]))
+    return stream_response(chunks, csv.media_type, "records.csv", row_count(rows, con), "bench")
 
 
 # ---- measuring -------------------------------------------------------------------------

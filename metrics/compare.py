@@ -14,14 +14,15 @@ import duckdb
 import polars as pl
 
 from metrics.cache import cached
-from metrics.queries import _frame
+from metrics.grain import Grain, plural
+from metrics.reader import read_frame
 from metrics.wording import percent
 
 
 @cached
 def organisations(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Organisations of a jurisdiction in its league. Columns: org_slug, organisation."""
-    return _frame(
+    return read_frame(
         """SELECT DISTINCT org_slug, organisation FROM league WHERE jurisdiction = $j
            ORDER BY organisation, org_slug""",
         {"j": jurisdiction},
@@ -33,7 +34,7 @@ def organisations(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = Non
 def where(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """The known organisations among the slugs. Columns: org_slug, organisation,
     jurisdiction, slug (the jurisdiction's URL slug)."""
-    return _frame(
+    return read_frame(
         """SELECT DISTINCT org_slug, organisation, jurisdiction, slug(jurisdiction) AS slug
            FROM league WHERE list_contains($slugs, org_slug)""",
         {"slugs": list(slugs)},
@@ -45,7 +46,7 @@ def where(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) 
 def standards(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Standards any of the organisations is judged against. Columns: standard_id, standard,
     grain, organisations (how many of them it covers); most shared first."""
-    return _frame(
+    return read_frame(
         """SELECT standard_id, any_value(standard) AS standard, any_value(grain) AS grain,
                   count(DISTINCT org_slug) AS organisations
            FROM judgements WHERE org_level = 'organisation' AND list_contains($slugs, org_slug)
@@ -58,7 +59,7 @@ def standards(slugs: tuple[str, ...], con: duckdb.DuckDBPyConnection | None = No
 @cached
 def periods(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
     """Months with any judged figure for the jurisdiction's organisations, oldest first."""
-    frame = _frame(
+    frame = read_frame(
         """SELECT DISTINCT date_trunc('month', period_start)::DATE AS month FROM judgements
            WHERE org_level = 'organisation' AND jurisdiction = $j ORDER BY month""",
         {"j": jurisdiction},
@@ -82,7 +83,7 @@ def comparison(
     standards), value and status (the month's one figure and verdict, for standards not
     judged daily; null for daily ones).
     """
-    return _frame(
+    return read_frame(
         """SELECT org_slug, any_value(organisation) AS organisation, standard_id,
                   any_value(standard) AS standard, any_value(grain) AS grain,
                   any_value(unit) AS unit, any_value(comparator) AS comparator,
@@ -170,13 +171,12 @@ def spread_sentence(records: pl.DataFrame) -> str | None:
 def together_sentence(part: pl.DataFrame, organisations: int) -> str | None:
     """'Of the 12 months in which every organisation was judged, all met the standard in 4
     and none in 3.' (for standards judged once a period)."""
-    if organisations < 2 or str(part["grain"][0]) == "day":
+    if organisations < 2 or Grain(part["grain"][0]) is Grain.DAY:
         return None
     months, every, none = months_all_and_none(part, organisations)
     if not months:
         return "There was no month in which every organisation was judged."
-    word = "month" if months == 1 else "months"
     return (
-        f"Of the {months} {word} in which every organisation was judged, all met the "
+        f"Of the {plural(months, 'month')} in which every organisation was judged, all met the "
         f"standard in {every} and none did in {none}."
     )

@@ -13,23 +13,17 @@ import polars as pl
 
 from metrics import spc
 from metrics.cache import cached
-from metrics.reader import reader
+from metrics.reader import read_frame
 from metrics.series import POINT_SCHEMA, VERDICT_FIELDS
 from metrics.wording import days_met_headline
 from settings import today
 
 
-def _frame(
-    sql: str, params: dict[str, object], con: duckdb.DuckDBPyConnection | None
-) -> pl.DataFrame:
-    frame: pl.DataFrame = (con or reader().connection()).sql(sql, params=params).pl()
-    return frame
-
-
+@cached
 def jurisdictions(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Jurisdictions with a league table. Columns: jurisdiction, slug, grain ('day' or
     'month': the grain its standards are judged at), first_month, last_month."""
-    return _frame(
+    return read_frame(
         """SELECT jurisdiction, slug(jurisdiction) AS slug, any_value(grain) AS grain,
                   min(month) AS first_month, max(month) AS last_month
            FROM league GROUP BY jurisdiction ORDER BY jurisdiction""",
@@ -38,9 +32,10 @@ def jurisdictions(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     )
 
 
+@cached
 def months(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> list[dt.date]:
     """Months that have a league table for the jurisdiction, oldest first."""
-    frame = _frame(
+    frame = read_frame(
         "SELECT DISTINCT month FROM league WHERE jurisdiction = $j ORDER BY month",
         {"j": jurisdiction},
         con,
@@ -48,6 +43,7 @@ def months(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> l
     return list(frame["month"])
 
 
+@cached
 def league_table(
     jurisdiction: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
 ) -> pl.DataFrame:
@@ -62,7 +58,7 @@ def league_table(
     judged than the minimum; such rows are neither banded nor ranked), lower_95, upper_95,
     lower_998, upper_998 (the funnel's limits at the row's periods judged).
     """
-    return _frame(
+    return read_frame(
         """SELECT rank, organisation, org_slug, jurisdiction, grain, periods_met,
                   periods_judged, periods_no_data, share_met, share_lower, share_upper,
                   band, reliability, lower_95, upper_95, lower_998, upper_998
@@ -73,6 +69,18 @@ def league_table(
     )
 
 
+def _judged(slug: str, grain: str, con: duckdb.DuckDBPyConnection | None) -> pl.DataFrame:
+    """An organisation's judged periods at one grain; the callers choose the order."""
+    return read_frame(
+        """SELECT service, standard_id, standard, period_start, numerator, denominator,
+                  value, target, comparator, unit, marker, status, org_slug
+           FROM judgements WHERE org_slug = $slug AND grain = $grain""",
+        {"slug": slug, "grain": grain},
+        con,
+    )
+
+
+@cached
 def judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Every judged month of an organisation's monthly standards, newest first.
 
@@ -80,19 +88,15 @@ def judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.Da
     target, comparator, unit, marker (GSS status: [x] missing, [z] not applicable), status,
     org_slug.
     """
-    return _frame(
-        """SELECT service, standard_id, standard, period_start, numerator, denominator,
-                  value, target, comparator, unit, marker, status, org_slug
-           FROM judgements WHERE org_slug = $slug AND grain = 'month'
-           ORDER BY service, standard_id, period_start DESC""",
-        {"slug": slug},
-        con,
+    return _judged(slug, "month", con).sort(
+        "service", "standard_id", "period_start", descending=[False, False, True], nulls_last=True
     )
 
 
+@cached
 def organisation(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> dict[str, str] | None:
     """The organisation's name and jurisdiction, or None for an unknown slug."""
-    frame = _frame(
+    frame = read_frame(
         "SELECT DISTINCT organisation, jurisdiction FROM league WHERE org_slug = $slug",
         {"slug": slug},
         con,
@@ -100,6 +104,7 @@ def organisation(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> dic
     return frame.row(0, named=True) if frame.height else None
 
 
+@cached
 def days_met_records(
     slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
 ) -> pl.DataFrame:
@@ -109,7 +114,7 @@ def days_met_records(
     days_judged, due, on_time, no_target (requests opened with no target, never judged),
     headline ('Met its standard on 1 of 23 days in July 2015').
     """
-    frame = _frame(
+    frame = read_frame(
         """SELECT service, service_slug, standard_id, days_met, days_not_met,
                   days_not_applicable, days_met + days_not_met AS days_judged,
                   due, on_time, no_target
@@ -124,6 +129,7 @@ def days_met_records(
     return frame.with_columns(pl.Series("headline", headlines, dtype=pl.String))
 
 
+@cached
 def service_days(
     slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
 ) -> pl.DataFrame:
@@ -132,7 +138,7 @@ def service_days(
     Columns: service, service_slug, day, due, on_time, no_target, target_percent,
     status ('met', 'not_met' or 'not_applicable').
     """
-    return _frame(
+    return read_frame(
         """SELECT service, service_slug, day, due, on_time, no_target,
                   target_percent::DOUBLE AS target_percent, status
            FROM service_days
@@ -151,7 +157,7 @@ def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     data_as_of should have been published by: its end plus the declared publication lag),
     overdue (today, from the one clock, is past next_due).
     """
-    return _frame(
+    return read_frame(
         """WITH s AS (
                SELECT s.*, f.data_as_of, f.last_received,
                       (CASE s.cadence
@@ -169,11 +175,12 @@ def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     )
 
 
+@cached
 def standards(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Every standard version. Columns: standard_id, version, source_id, wording, measure,
     comparator, target_percent, target_value, target_from_row, unit, grain, set_by, reason,
     citation_url, valid_from, valid_to."""
-    return _frame(
+    return read_frame(
         """SELECT standard_id, version, source_id, wording, measure, comparator,
                   target_percent::DOUBLE AS target_percent,
                   target_value::DOUBLE AS target_value, target_from_row, unit, grain, set_by,
@@ -186,10 +193,11 @@ def standards(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
 
 def warehouse_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The published warehouse's version, which changes whenever any figure can."""
-    frame = _frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)
+    frame = read_frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)
     return str(frame["value"][0]) if frame.height else "unknown"
 
 
+@cached
 def service_summaries(
     slug: str, month: dt.date, con: duckdb.DuckDBPyConnection | None = None
 ) -> pl.DataFrame:
@@ -201,7 +209,7 @@ def service_summaries(
     longest_miss_run (in the month), coverage (judged / (judged + no data)), judged_ever
     (any day of the service judged up to the month's end).
     """
-    frame = _frame(
+    frame = read_frame(
         """SELECT service, pooled, disagrees, last_met, current_miss_run, longest_miss_run,
                   coverage, judged_ever
            FROM met_records WHERE org_slug = $slug AND month = $month AND grain = 'day'
@@ -232,11 +240,11 @@ def standard_spc(
     '>=' standards, lower for '<='. None when there are fewer than two figures to chart."""
     key = {"slug": part["org_slug"][0], "standard_id": part["standard_id"][0]}
     where = "WHERE org_slug = $slug AND standard_id = $standard_id"
-    verdict = _frame(f"SELECT * FROM spc_verdicts {where}", key, con)  # noqa: S608
+    verdict = read_frame(f"SELECT * FROM spc_verdicts {where}", key, con)  # noqa: S608
     if verdict.height == 0:
         return None
     columns = ", ".join(list(POINT_SCHEMA)[2:])
-    points = _frame(f"SELECT {columns} FROM spc_points {where} ORDER BY period", key, con)  # noqa: S608
+    points = read_frame(f"SELECT {columns} FROM spc_points {where} ORDER BY period", key, con)  # noqa: S608
     fields = verdict.row(0, named=True)
     return spc.SpcResult(points=points, **{f: fields[f] for f in VERDICT_FIELDS})
 
@@ -256,7 +264,7 @@ def met_records(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.D
     and change_on_year (value minus the previous period's, and the same period a year
     earlier's; null where either is missing).
     """
-    return _frame(
+    return read_frame(
         "SELECT * FROM met_records WHERE org_slug = $slug ORDER BY service, standard_id, month",
         {"slug": slug},
         con,
@@ -265,15 +273,6 @@ def met_records(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.D
 
 # Pages read through a cache keyed by the published warehouse (metrics/cache.py): each
 # read runs once per warehouse version and worker, and a publish makes the old results unused.
-jurisdictions = cached(jurisdictions)
-months = cached(months)
-league_table = cached(league_table)
-judgements = cached(judgements)
-organisation = cached(organisation)
-days_met_records = cached(days_met_records)
-service_days = cached(service_days)
-standards = cached(standards)
-service_summaries = cached(service_summaries)
 
 
 SERIES_KEY = "CASE WHEN grain = 'day' THEN service_slug ELSE slug(standard_id) END"
@@ -292,7 +291,7 @@ def search(
     organisations), organisation, org_slug, jurisdiction, series (the service's key under
     `/department/<org_slug>/`; null for organisations), total (matches before the limit).
     """
-    return _frame(
+    return read_frame(
         f"""WITH hits AS (
                SELECT DISTINCT 'organisation' AS kind, organisation AS name,
                       NULL::VARCHAR AS standard, organisation, org_slug, jurisdiction,
@@ -314,11 +313,6 @@ def search(
 def yearly_judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Every judged fiscal year of an organisation's yearly standards (each row a published
     standard), newest year first. Columns as `judgements`."""
-    return _frame(
-        """SELECT service, standard_id, standard, period_start, numerator, denominator,
-                  value, target, comparator, unit, marker, status, org_slug
-           FROM judgements WHERE org_slug = $slug AND grain = 'fiscal_year'
-           ORDER BY period_start DESC, service, standard_id""",
-        {"slug": slug},
-        con,
+    return _judged(slug, "fiscal_year", con).sort(
+        "period_start", "service", "standard_id", descending=[True, False, False], nulls_last=True
     )

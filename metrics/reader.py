@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from settings import get_settings
 
@@ -68,3 +69,11 @@ def reader() -> Reader:
         s = get_settings()
         _reader = Reader(s.warehouse_path, s.duckdb_memory_limit, s.duckdb_threads)
     return _reader
+
+
+def read_frame(
+    sql: str, params: dict[str, object], con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """`sql` with `params` bound, as a polars frame, on `con` or the process's warehouse."""
+    frame: pl.DataFrame = (con or reader().connection()).sql(sql, params=params).pl()
+    return frame

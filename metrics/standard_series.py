@@ -13,13 +13,15 @@ import duckdb
 import polars as pl
 
 from metrics import records
-from metrics.queries import SERIES_KEY, _frame
+from metrics.grain import Grain
+from metrics.queries import SERIES_KEY
+from metrics.reader import read_frame
 
 
 def series_list(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Each standard series of an organisation, by service. Columns: series (URL key),
     service, standard_id, standard (latest wording), grain, unit, comparator, periods."""
-    return _frame(
+    return read_frame(
         f"""SELECT {SERIES_KEY} AS series, service, standard_id,
                   arg_max(standard, period_start) AS standard, grain, any_value(unit) AS unit,
                   any_value(comparator) AS comparator, count(*) AS periods
@@ -38,7 +40,7 @@ def series_periods(
     Columns: org_slug, service, standard_id, standard, grain, period_start, period_end,
     numerator, denominator, value, target, comparator, unit, marker, status.
     """
-    return _frame(
+    return read_frame(
         f"""SELECT org_slug, service, standard_id, standard, grain, period_start, period_end,
                   numerator,
                   denominator, value, target, comparator, unit, marker, status
@@ -61,7 +63,7 @@ def pooled_months(
     comparator, unit ('share'), status of the pooled share ('met' when on time x 100 >=
     target percent x due, compared exactly as each day is; 'not_applicable' when nothing due).
     """
-    return _frame(
+    return read_frame(
         """WITH t AS (
                SELECT date_trunc('month', day)::DATE AS month,
                       arg_max(target_percent, day)::DOUBLE AS target_percent
@@ -97,11 +99,7 @@ class SeriesRecord:
 
 def previous_period(period: dt.date, grain: str) -> dt.date:
     """The period before: the day, month or (for a fiscal year) year before."""
-    if grain == "day":
-        return period - dt.timedelta(days=1)
-    if grain == "fiscal_year":
-        return records.shift_year(period)
-    return (period - dt.timedelta(days=1)).replace(day=1)
+    return Grain(grain).previous(period)
 
 
 def series_record(frame: pl.DataFrame, grain: str) -> SeriesRecord:

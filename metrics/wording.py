@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-IRREGULAR = {"match": "matches", "fiscal year": "fiscal years", "service-day": "service-days"}
+from metrics.grain import Grain, fiscal_year_label, month_name, plural
+
 SIGNS = {">=": "≥", "<=": "≤"}
-
-
-def plural(n: int, noun: str) -> str:
-    """'1 request', '2 requests', '1,204 matches': the count with its noun in agreement."""
-    word = noun if n == 1 else IRREGULAR.get(noun, noun + "s")
-    return f"{n:,} {word}"
 
 
 def was(n: int, one: str = "was", many: str = "were") -> str:
@@ -24,9 +19,7 @@ def comparator_sign(comparator: str) -> str:
     return SIGNS.get(comparator, comparator)
 
 
-def month_name(month: dt.date) -> str:
-    """'July 2015'."""
-    return month.strftime("%B %Y")
+__all__ = ["fiscal_year_label", "month_name", "plural"]
 
 
 def days_met_headline(days_met: int, days_judged: int, month: dt.date) -> str:
@@ -44,9 +37,7 @@ def percent(share: float | None) -> str:
 
 def league_window(grain: str, month: dt.date) -> str:
     """The span a league table covers: 'July 2015', or '12 months to June 2025'."""
-    if grain == "fiscal_year":
-        return f"fiscal year {fiscal_year_label(month)}"
-    return month_name(month) if grain == "day" else f"12 months to {month_name(month)}"
+    return Grain(grain).window(month)
 
 
 def summary_sentences(row: dict[str, object], target: float) -> list[str]:
@@ -89,8 +80,3 @@ def target_text(target: float, unit: str | None) -> str:
             return plural(int(minutes), "minute")
         return f"{target:g} seconds"
     return f"{target:g}"
-
-
-def fiscal_year_label(start: dt.date) -> str:
-    """The fiscal year starting on `start`: '2023-24'."""
-    return f"{start.year}-{(start.year + 1) % 100:02d}"

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, expect
 
 from settings import ROOT
+from tests.helpers import contrast
 
 pytestmark = pytest.mark.browser
 
@@ -256,21 +257,6 @@ def test_page_structure(browser: Browser, site: str, name: str) -> None:
         expect(page.get_by_label(period, exact=True)).to_have_js_property("tagName", "SELECT")
     expect(page).to_have_title(TITLES[name])
     page.context.close()
-
-
-def luminance(rgb: tuple[float, ...]) -> float:
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two computed CSS colours ('rgb(0, 112, 60)')."""
-    lighter, darker = sorted((luminance(parse_rgb(a)), luminance(parse_rgb(b))), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def parse_rgb(colour: str) -> tuple[float, ...]:
-    return tuple(int(n) / 255 for n in re.findall(r"[\d.]+", colour)[:3])
 
 
 def is_clear(colour: str) -> bool:

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.test_downloads import fetch
+from tests.helpers import fetch
 
 # The contract: each dataset's columns, in order, with their Frictionless types.
 CONTRACT = {

@@ -19,7 +19,7 @@ import pytest
 
 from ingest.run import run
 from tests.conftest import FIXTURES, boston_mini_source, serve
-from tests.test_downloads import fetch
+from tests.helpers import fetch
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 

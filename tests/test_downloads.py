@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import urllib.error
-import urllib.request
 
 import pytest
+
+from tests.helpers import fetch
 
 RECORDS_COLUMNS = [
     "jurisdiction",
@@ -29,14 +29,6 @@ RECORDS_COLUMNS = [
     "comparator",
     "status",
 ]
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
 
 
 def test_records_csv_is_complete_and_pinned(site: str) -> None:

@@ -18,7 +18,7 @@ from metrics import queries, series, standard_series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
 from metrics.stats import funnel_limit, rank_with_ties
-from tests.test_accessibility import contrast
+from tests.helpers import contrast
 
 
 def months(n: int) -> list[dt.date]:

@@ -14,7 +14,7 @@ from ingest.catalog import ObservationSource, load_source
 from ingest.run import run
 from settings import ROOT
 from tests.conftest import FIXTURES
-from tests.test_malformed import query
+from tests.helpers import query
 
 
 def mini_source() -> ObservationSource:

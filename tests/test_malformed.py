@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from ingest.catalog import Source, load_source
@@ -31,6 +30,7 @@ from ingest.read import LoadCounts
 from ingest.run import RunSummary, run
 from settings import ROOT, get_settings
 from tests.conftest import FIXTURES
+from tests.helpers import query
 
 MALFORMED = FIXTURES / "malformed"
 BOS = "cases.csv"
@@ -276,14 +276,6 @@ def ingest_case(case: Case, tmp_path: Path) -> tuple[RunSummary, Path, bytes]:
     warehouse = publish_baseline(case, source, tmp_path)
     before = warehouse.read_bytes()
     return run([source], FIXTURES, warehouse), warehouse, before
-
-
-def query(warehouse: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def figures(warehouse: Path) -> list[tuple[object, ...]]:

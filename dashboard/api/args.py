@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 from werkzeug.datastructures import MultiDict
 
 from dashboard.web.params import month_param, month_text
-from metrics import dataset_sql, queries
-from metrics.datasets import Dataset, Filters
+from metrics import queries
+from metrics.datasets import Dataset, Filters, choices
+from metrics.grain import Grain, fiscal_year_label
 
+Area = tuple[str, str, str]  # slug, name, grain
 PAGE_PARAMS = ("page", "per_page")
 PER_PAGE, MAX_PER_PAGE = 1000, 10_000
 SHOWN = 40  # values listed in a message at most; the rest are in a dataset named instead
@@ -44,25 +47,22 @@ def _one(args: MultiDict[str, str], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return [str(row[0]) for row in con.sql(sql).fetchall()]
-
-
-def _jurisdiction(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+def _jurisdiction(text: str | None, con: duckdb.DuckDBPyConnection) -> Area | None:
     areas = queries.jurisdictions(con)
     slugs = [str(s) for s in areas["slug"]]
     if text is None:
         return None
     if text not in slugs:
         raise _allowed("jurisdiction", slugs)
-    return text, str(areas["jurisdiction"][slugs.index(text)])
+    row = areas.row(slugs.index(text), named=True)
+    return text, str(row["jurisdiction"]), str(row["grain"])
 
 
 def _organisations(text: str | None, con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
     if text is None:
         return ()
     asked = tuple(part.strip() for part in text.split(","))
-    known = _column(con, dataset_sql.ORGANISATIONS)
+    known = choices.organisations(con)
     unknown = [a for a in asked if a not in known]
     if unknown or not asked:
         raise _allowed("organisation (one or several, comma-separated)", known, "league.csv")
@@ -80,18 +80,22 @@ def _month(name: str, text: str | None, allowed: list[dt.date] | None) -> dt.dat
     return month
 
 
-def _months(area: tuple[str, str] | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+def _months(area: Area | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     if area is not None:
         return queries.months(area[1], con)
-    return [row[0] for row in con.sql(dataset_sql.ALL_MONTHS).fetchall()]
+    return choices.league_months(con)
 
 
 def _choice(
-    name: str, text: str | None, sql: str, con: duckdb.DuckDBPyConnection, see: str
+    name: str,
+    text: str | None,
+    known_in: Callable[[duckdb.DuckDBPyConnection], list[str]],
+    con: duckdb.DuckDBPyConnection,
+    see: str,
 ) -> str | None:
     if text is None:
         return None
-    known = _column(con, sql)
+    known = known_in(con)
     if text not in known:
         raise _allowed(name, known, see)
     return text
@@ -106,7 +110,7 @@ def _page(args: MultiDict[str, str]) -> tuple[int, int]:
     return int(page), int(per_page)
 
 
-def _first_area(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+def _first_area(con: duckdb.DuckDBPyConnection) -> Area | None:
     """The league's default area: the first jurisdiction, as on the home page."""
     slugs = queries.jurisdictions(con)["slug"]
     return _jurisdiction(str(slugs[0]), con) if len(slugs) else None
@@ -119,7 +123,7 @@ def _latest(months: list[dt.date]) -> dt.date:
     return months[-1]
 
 
-def _scope(f: Filters, area: tuple[str, str] | None) -> str:
+def _scope(f: Filters, area: Area | None) -> str:
     """The leading part of a file name: the one organisation, else the area, else the source."""
     if len(f.organisations) == 1:
         return f.organisations[0]
@@ -128,14 +132,15 @@ def _scope(f: Filters, area: tuple[str, str] | None) -> str:
     return area[0] if area else (f.source or "all")
 
 
-def _name_parts(dataset: Dataset, f: Filters, area: tuple[str, str] | None) -> tuple[str, ...]:
+def _name_parts(dataset: Dataset, f: Filters, area: Area | None) -> tuple[str, ...]:
     parts = [_scope(f, area), dataset.name]
     if f.service:
         parts.append(f.service)
     if f.standard:
         parts.append(file_slug(f.standard))
     if f.month:
-        parts.append(month_text(f.month))
+        yearly = area is not None and Grain(area[2]) is Grain.FISCAL_YEAR
+        parts.append(fiscal_year_label(f.month) if yearly else month_text(f.month))
     if f.start:
         parts.append("from-" + month_text(f.start))
     if f.end:
@@ -172,12 +177,12 @@ def parse(
     filters = Filters(
         jurisdiction=area[1] if area else None,
         organisations=_organisations(get.get("organisation"), con),
-        service=_choice("service", get.get("service"), dataset_sql.SERVICE_SLUGS, con,
+        service=_choice("service", get.get("service"), choices.service_slugs, con,
                         "records.csv"),
-        standard=_choice("standard", get.get("standard"), dataset_sql.STANDARD_IDS, con,
+        standard=_choice("standard", get.get("standard"), choices.standard_ids, con,
                          "standards.csv"),
         month=month, start=start, end=end,
-        source=_choice("source", get.get("source"), dataset_sql.SOURCE_IDS, con, "sources.csv"),
+        source=_choice("source", get.get("source"), choices.source_ids, con, "sources.csv"),
     )  # fmt: skip
     page, per_page = _page(args) if fmt == "json" else (1, PER_PAGE)
     return View(filters, _name_parts(dataset, filters, area), page, per_page)

@@ -6,6 +6,7 @@ from typing import Any
 
 import flask
 
+from dashboard.api.formats import FORMATS
 from metrics import queries
 from metrics.datasets import DATASETS, Dataset
 from metrics.reader import reader
@@ -24,7 +25,7 @@ def _resource(dataset: Dataset, base: str) -> dict[str, Any]:
         "path": f"{base}/download/{dataset.name}.csv",
         "profile": "tabular-data-resource",
         "format": "csv",
-        "mediatype": "text/csv",
+        "mediatype": FORMATS["csv"].media_type.split(";")[0],
         "encoding": "utf-8-sig",
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": {"fields": fields, "missingValues": [""]},

@@ -8,24 +8,20 @@ by the version.
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 import duckdb
 import flask
 
-from dashboard.api import datapackage, export, formats, openapi
+from dashboard.api import datapackage, openapi, stream, writers
 from dashboard.api.args import BadArgs, View, parse
-from dashboard.api.links import FORMATS
-from metrics import dataset_sql, queries
-from metrics.datasets import DATASETS, Dataset, Rows
+from dashboard.api.formats import FORMATS
+from dashboard.api.responses import stream_response
+from dashboard.api.xlsx import About
+from metrics import queries
+from metrics.datasets import DATASETS, Dataset, Rows, choices
 from metrics.reader import WarehouseMissing, reader
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-    "parquet": "application/vnd.apache.parquet",
-}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Row-Count, X-Warehouse-Version, ETag, Link",
@@ -37,19 +33,29 @@ def plain(message: str, status: int) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
 
-def published_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
-    """When ingest published the warehouse (UTC), for Last-Modified."""
-    rows = con.sql(dataset_sql.PUBLISHED_AT).fetchall()
-    if not rows:
-        return None
-    stamp = dt.datetime.fromisoformat(str(rows[0][0]))
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
-
-
-def _stamp(response: flask.Response, con: duckdb.DuckDBPyConnection) -> flask.Response:
-    response.last_modified = published_at(con)
+def _stamp(
+    response: flask.Response,
+    con: duckdb.DuckDBPyConnection,
+    sources: list[dict[str, object]] | None = None,
+) -> flask.Response:
+    """Last-Modified and CORS; for a file, Link headers to its description and licences."""
+    response.last_modified = choices.published_at(con)
     response.headers.update(CORS)
+    if sources is not None:
+        links = ['</download/datapackage.json>; rel="describedby"; type="application/json"']
+        licences = dict.fromkeys(str(s["licence_url"]) for s in sources if s["licence_url"])
+        links += [f'<{url}>; rel="license"' for url in licences]
+        earlier = response.headers.get("Link")
+        response.headers["Link"] = ", ".join([*([earlier] if earlier else []), *links])
     return response
+
+
+def _sources_of(view: View, con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The sources a view's rows come from: its area's, or every source for a view of all."""
+    sources = queries.sources(con)
+    if view.filters.jurisdiction is not None:
+        sources = sources.filter(sources["jurisdiction"] == view.filters.jurisdiction)
+    return list(sources.iter_rows(named=True))
 
 
 def download(dataset: str, fmt: str) -> flask.Response:
@@ -70,15 +76,25 @@ def download(dataset: str, fmt: str) -> flask.Response:
     except BadArgs as err:
         return _stamp(plain(str(err), 400), con)
     rows = spec.read(view.filters, con)
-    count = formats.row_count(rows, con)
+    count = stream.row_count(rows, con)
+    sources = _sources_of(view, con)
     version = queries.warehouse_version(con)
-    if fmt == "json":
-        return _stamp(json_page(spec, view, rows, count, con, version), con)
-    write = formats.csv_writer if fmt == "csv" else formats.parquet_writer
-    chunks = formats.written(rows, con, write)
+    form = FORMATS[fmt]
+    if form.write is None:
+        return _stamp(json_page(spec, view, rows, count, con, version), con, sources)
+    about = About(
+        spec,
+        tuple(flask.request.args.items(multi=True)),
+        tuple(sources),
+        version,
+        count,
+        flask.request.url,
+    )
+    write = form.write
+    chunks = stream.written(rows, con, lambda reader: write(reader, about))
     filename = "-".join(view.name_parts) + "." + fmt
-    response = export.stream_response(chunks, CONTENT_TYPES[fmt], filename, count, version)
-    return _stamp(response, con)
+    response = stream_response(chunks, form.media_type, filename, count, version)
+    return _stamp(response, con, sources)
 
 
 def _page_url(number: int) -> str:
@@ -109,10 +125,10 @@ def json_page(
         "pages": pages,
         "next": following,
         "previous": _page_url(view.page - 1) if view.page > 1 else None,
-        "rows": formats.page_rows(rows, con, offset, view.per_page),
+        "rows": stream.page_rows(rows, con, offset, view.per_page),
     }  # fmt: skip
-    body = iter([formats.json_bytes(document)])
-    response = export.stream_response(body, CONTENT_TYPES["json"], None, count, version)
+    body = iter([writers.json_bytes(document)])
+    response = stream_response(body, FORMATS["json"].media_type, None, count, version)
     if following:
         response.headers["Link"] = f'<{following}>; rel="next"'
     return response

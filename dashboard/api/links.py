@@ -1,9 +1,9 @@
 """Links every page uses: a view's data as a download, with exactly the view's parameters.
 
 The URL contract (shared by pages, `/download/...` and `/api/...`): datasets are named
-`league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats `csv`,
-`json`, `parquet`; parameters are `jurisdiction` (area slug), `organisation` (department
-slug, or several joined by commas), `service` (service slug), `standard` (standard id),
+`league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats are
+those of `dashboard.api.formats`; parameters are `jurisdiction` (area slug), `organisation`
+(department slug, or several joined by commas), `service` (service slug), `standard` (standard id),
 `month`, `from`, `to` (each `YYYY-MM`) and `source` (catalog id).
 """
 
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from dash import html
 
-FORMATS = ("csv", "json", "parquet")
+from dashboard.api.formats import FORMATS
 
 
 def _data(**attributes: str) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def download_links(
             links.append(", ")
         links.append(
             html.A(
-                fmt.upper() if fmt != "parquet" else "Parquet",
+                FORMATS[fmt].label,
                 href=download_url(dataset, params, fmt),
                 title=f"Download {what} as {fmt.upper()}",
                 className="download-link",

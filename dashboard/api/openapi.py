@@ -7,19 +7,14 @@ from typing import Any
 import flask
 
 from dashboard.api.args import MAX_PER_PAGE
-from dashboard.api.links import FORMATS
-from metrics import dataset_sql, queries
-from metrics.datasets import DATASETS, Dataset
+from dashboard.api.formats import FORMATS
+from metrics import queries
+from metrics.datasets import DATASETS, Dataset, choices
 from metrics.reader import reader
 
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 TEXT = {"text/plain": {"schema": {"type": "string"}}}
-FILES = {
-    "csv": {"text/csv": {"schema": {"type": "string"}}},
-    "json": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}},
-    "parquet": {"application/vnd.apache.parquet": {"schema": {"type": "string",
-                                                             "format": "binary"}}},
-}  # fmt: skip
+FILES = {ext: {f.media_type.split(";")[0]: {"schema": f.schema}} for ext, f in FORMATS.items()}
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +72,7 @@ def document() -> dict[str, Any]:
     con = reader().connection()
     enums = {
         "jurisdiction": [str(s) for s in queries.jurisdictions(con)["slug"]],
-        "source": [str(r[0]) for r in con.sql(dataset_sql.SOURCE_IDS).fetchall()],
+        "source": choices.source_ids(con),
     }
     params = parameters(enums)
     paths = {f"/download/{d.name}.{{format}}": _operation(d, params) for d in DATASETS.values()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from dashboard.api.formats import FORMATS
 from dashboard.api.links import download_links
 from dashboard.ui.tables import table_region
 from metrics.datasets import DATASETS, Dataset
@@ -48,6 +49,10 @@ def fields_table(dataset: Dataset) -> html.Div:
     return table_region(table, caption)
 
 
+# "csv, .json or .parquet", from the one registry of formats.
+ADDRESS_ENDINGS = ", .".join(list(FORMATS)[:-1]) + " or ." + list(FORMATS)[-1]
+
+
 def dataset_section(dataset: Dataset) -> html.Section:
     """One dataset: what it holds, how to ask for part of it, and what each column means."""
     params = [html.Li([html.Code(p), f": {PARAMS[p]}"]) for p in dataset.params]
@@ -55,7 +60,7 @@ def dataset_section(dataset: Dataset) -> html.Section:
         [
             html.H2(f"{dataset.title} ({dataset.name})"),
             html.P(dataset.description),
-            html.P(f"Address: /download/{dataset.name}.csv, .json or .parquet", className="hint"),
+            html.P(f"Address: /download/{dataset.name}.{ADDRESS_ENDINGS}", className="hint"),
             html.Ul(params) if params else html.P("It takes no parameters."),
             download_links(dataset.name, {}, f"all of {dataset.name}"),
             fields_table(dataset),

@@ -13,6 +13,7 @@ from dashboard.ui import charts, forms, tables
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text
 from metrics import queries
 from metrics.funnel import funnel_curve
+from metrics.grain import Grain
 from metrics.wording import league_window, percent
 
 dash.register_page(
@@ -24,7 +25,7 @@ def headline(league: pl.DataFrame, area: str, window: str) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
-    periods = tables.PERIOD_WORD[str(league["grain"][0])].lower()
+    periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
     return (
         f"Across {league.height} {area} organisations, standards were met on {share} "
@@ -107,9 +108,7 @@ BANDS = (
 
 def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div:
     """The league table drawn as a funnel plot, beneath the table that holds its figures."""
-    periods = (
-        tables.PERIOD_WORD.get(str(league["grain"][0]), "Periods") if league.height else "Periods"
-    )
+    periods = Grain(league["grain"][0]).periods_label if league.height else "Periods"
     chart = charts.funnel_chart(league, funnel_curve(league), area, window, periods)
     return charts.chart_panel(chart, level=2)
 

@@ -14,6 +14,7 @@ from dashboard.ui.figures import CONFIG
 from dashboard.ui.tables import captioned_table
 from dashboard.ui.text import aria, value_text
 from metrics import queries
+from metrics.grain import plural
 from metrics.records import met_record
 from metrics.spc import SpcResult
 
@@ -25,10 +26,6 @@ class Chart:
     title: str
     summary: tuple[str, ...]
     figure: go.Figure
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def funnel_title(league: pl.DataFrame, area: str, window: str) -> str:
@@ -66,7 +63,7 @@ def funnel_chart(
         summary.append(f"The dotted line is the share met across organisations compared: {target}.")
     if unreliable:
         summary.append(
-            f"{_count(unreliable, 'organisation')} had too few periods judged to compare [u]; "
+            f"{plural(unreliable, 'organisation')} had too few periods judged to compare [u]; "
             "open circles show any that had some."
         )
     summary.append("The table above holds every figure in this chart.")
@@ -92,7 +89,7 @@ VARIATION_PHRASE = {
 
 def spc_title(result: SpcResult, met: int, judged: int, noun: str, what: str) -> str:
     """'Met the standard in 0 of 13 months; performance is consistently short of the target'."""
-    record = f"{what} in {met} of {_count(judged, noun)}"
+    record = f"{what} in {met} of {plural(judged, noun)}"
     phrase = ASSURANCE_PHRASE.get(result.assurance or "", VARIATION_PHRASE[result.variation])
     return f"{record}; {phrase}"
 

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard.ui.text import aria
 from dashboard.web.params import month_text
+from metrics.grain import Grain
 from metrics.wording import fiscal_year_label, month_name
 
 
@@ -35,11 +36,11 @@ def view_form(
     months: list[dt.date],
     chosen: dt.date | None,
     jurisdiction: str = "",
-    grain: str = "day",
+    grain: str = Grain.DAY,
 ) -> html.Form:
     """A plain GET form, so the chosen month lands in the URL and works without scripts.
     Standards judged by fiscal year choose a year, named as the agency names it ('2023-24')."""
-    yearly = grain == "fiscal_year"
+    yearly = Grain(grain) is Grain.FISCAL_YEAR
     name_of = fiscal_year_label if yearly else month_name
     month_options = [(month_text(m), name_of(m)) for m in reversed(months)]
     chosen_text = month_text(chosen) if chosen else ""

@@ -7,29 +7,25 @@ import datetime as dt
 import polars as pl
 
 from dashboard.ui.text import value_text
+from metrics.grain import Grain, plural
 from metrics.records import met_record
 from metrics.standard_series import SeriesRecord, previous_period
-from metrics.wording import league_window, month_name, plural
-
-NOUNS = {"day": "day", "month": "month", "fiscal_year": "fiscal year"}
 
 
 def period_name(period: dt.date, grain: str) -> str:
     """'3 July 2015', 'July 2015' or 'fiscal year 2022-23'."""
-    if grain == "day":
-        return f"{period:%-d %B %Y}"
-    return league_window(grain, period) if grain == "fiscal_year" else month_name(period)
+    return Grain(grain).period_name(period)
 
 
 def record_sentences(record: SeriesRecord, grain: str) -> list[str]:
     """When the standard was last met, the runs of misses and how complete the figures are."""
-    noun = NOUNS[grain]
+    noun = Grain(grain).noun
     out = [
         f"Standard last met in {period_name(record.last_met, grain)}."
         if record.last_met
         else f"Standard not met in any {noun} judged."
     ]
-    if grain == "day" and record.last_met:
+    if Grain(grain) is Grain.DAY and record.last_met:
         out[0] = out[0].replace("met in", "met on")
     if record.current_miss_run:
         out.append(f"Missed in the latest {plural(record.current_miss_run, noun)} judged in a row.")

@@ -12,14 +12,13 @@ from dash import dcc, html
 
 from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
 from dashboard.web.params import month_text
+from metrics.grain import Grain
 from metrics.wording import comparator_sign, month_name, percent
-
-PERIOD_WORD = {"day": "Service-days", "month": "Standard-months", "fiscal_year": "Standard-years"}
 
 
 def league_table(frame: pl.DataFrame, month: dt.date, caption: str) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page."""
-    periods = PERIOD_WORD[str(frame["grain"][0])] if frame.height else "Periods"
+    periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
     head = html.Tr(
         [
             html.Th("Rank", scope="col", className="num"),

@@ -1,0 +1,68 @@
+"""The `league` dataset, declared once: its SQL, fields and parameters."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from metrics import queries
+from metrics.datasets.base import (
+    INT,
+    ORG,
+    Dataset,
+    Filters,
+    N,
+    Rows,
+    S,
+    fields,
+)
+
+
+def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
+    """The league table as the home page shows it (`queries.league_table`)."""
+    assert f.jurisdiction is not None and f.month is not None
+    frame = queries.league_table(f.jurisdiction, f.month, con)
+    low = pl.col("reliability") == "[u]"
+    none = pl.col("periods_judged") == 0
+
+    def status(name: str) -> pl.Expr:
+        return (
+            pl.when(none).then(pl.lit("[z]")).when(low).then(pl.lit("[u]")).otherwise(None)
+        ).alias(name + "_status")
+
+    frame = frame.with_columns(
+        pl.when(none).then(pl.lit("[z]")).when(pl.col("rank").is_null()).then(pl.lit("[u]"))
+        .otherwise(None).alias("rank_status"),
+        *(status(n) for n in ("share_met", "share_lower", "share_upper")),
+    )  # fmt: skip
+    return frame.select(DATASET.names)
+
+
+DATASET = Dataset(
+    name="league",
+    title="League table",
+    description=(
+        "Organisations of a jurisdiction for a league window, best first, as "
+        "on the home page."
+    ),
+    params=("jurisdiction", "month"),
+    fields=fields(
+        ("rank", INT, "Rank by share met; ties share a rank"), ("rank_status", S),
+        ORG,
+        ("grain", S, "Period each standard is judged over: day, month or fiscal_year"),
+        ("periods_met", INT, "Periods in the window that met the standard", "periods"),
+        ("periods_judged", INT, "Periods met or not met", "periods"),
+        ("periods_no_data", INT, "Periods that should have figures and have none", "periods"),
+        ("share_met", N, "periods_met / periods_judged", "share (0-1)"),
+        ("share_met_status", S),
+        ("share_lower", N, "Wilson 95% interval, lower end", "share (0-1)"),
+        ("share_lower_status", S),
+        ("share_upper", N, "Wilson 95% interval, upper end", "share (0-1)"),
+        ("share_upper_status", S),
+        ("band", S, "Funnel plot at 99.8% limits: above expected, within expected range, "
+                    "below expected; empty when low reliability"),
+        ("reliability", S, "[u] when fewer periods were judged than the minimum"),
+    ),
+    read=read,
+    streamed=False,
+)  # fmt: skip
