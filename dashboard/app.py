@@ -9,7 +9,7 @@ from dash import Dash, html
 
 from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
-from dashboard.web import callback_cache, limits, security, unavailable
+from dashboard.web import callback_cache, limits, not_found, security, unavailable
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
 from dashboard.web.titles import name_the_view
@@ -87,3 +87,4 @@ downloads.register(server)
 feeds.register(server)
 callback_cache.register(server)
 security.register(app)
+not_found.register(app, dash.page_registry)

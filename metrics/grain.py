@@ -7,10 +7,12 @@ from enum import StrEnum
 
 from metrics.records import shift_year
 
+PLURALS = {"match": "matches"}  # nouns whose plural is not the noun and an 's'
+
 
 def plural(n: int, noun: str) -> str:
     """'1 day', '2 days', '1 fiscal year': the one place a count meets its noun."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {PLURALS.get(noun, noun + 's')}"
 
 
 def month_name(month: dt.date) -> str:

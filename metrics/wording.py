@@ -6,6 +6,19 @@ import datetime as dt
 
 from metrics.grain import Grain, fiscal_year_label, month_name, plural
 
+SIGNS = {">=": "≥", "<=": "≤"}
+
+
+def was(n: int, one: str = "was", many: str = "were") -> str:
+    """The verb agreeing with a count: 'was' for 1, 'were' otherwise."""
+    return one if n == 1 else many
+
+
+def comparator_sign(comparator: str) -> str:
+    """'≥' or '≤' for a standard's comparator, as text shows it (never the ASCII '>=')."""
+    return SIGNS.get(comparator, comparator)
+
+
 __all__ = ["fiscal_year_label", "month_name", "plural"]
 
 
@@ -64,6 +77,6 @@ def target_text(target: float, unit: str | None) -> str:
     if unit == "seconds":
         minutes, seconds = divmod(target, 60)
         if seconds == 0:
-            return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+            return plural(int(minutes), "minute")
         return f"{target:g} seconds"
     return f"{target:g}"

@@ -100,15 +100,6 @@ def test_monthly_standard_page_reloads_as_the_same_view(
     page.screenshot(path=artifacts / f"standard-monthly-{width(page)}.png", full_page=True)
 
 
-def test_unknown_standard_says_so(page: Page, site: str) -> None:
-    page.goto(f"{site}{DEPARTMENT}/no-such-standard?colour=blue")
-    expect(page.locator("h1")).to_have_text("Standard not found")
-    page.get_by_role("link", name="See every standard of Public Works Department").click()
-    expect(page.locator("h1")).to_contain_text("Public Works Department")
-    page.goto(f"{site}/department/no-such-place/street-light-outages")
-    expect(page.locator("h1")).to_have_text("Standard not found")
-
-
 def test_search_puts_the_query_in_the_url_and_announces_results(
     page: Page, site: str, artifacts: Path
 ) -> None:

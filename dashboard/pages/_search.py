@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard.ui.text import aria
 from dashboard.web.params import one
+from metrics.wording import plural
 
 MAX_QUERY = 100
 LIMIT = 50
@@ -48,11 +49,12 @@ def search_results(q: str, hits: pl.DataFrame) -> html.Section:
     """The matches, announced to screen readers by their count."""
     total = int(hits["total"][0]) if hits.height else 0
     shown = f"; showing the first {hits.height}" if total > hits.height else ""
-    word = "match" if total == 1 else "matches"
     return html.Section(
         [
             html.H2("Search results", className="nav-heading"),
-            html.P(f"{total} {word} for “{q}”{shown}.", role="status", className="notice"),
+            html.P(
+                f"{plural(total, 'match')} for “{q}”{shown}.", role="status", className="notice"
+            ),
             html.Ul([_result(r) for r in hits.iter_rows(named=True)], className="search-results"),
         ],
         className="search",

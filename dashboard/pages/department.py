@@ -10,13 +10,14 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
+from dashboard.pages._not_found import not_found
 from dashboard.ui import forms, tables
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.sentences import months_met_sentence
 from dashboard.web.params import QueryValue, choose_month
 from metrics import queries, series, standard_series
 from metrics.records import met_record
-from metrics.wording import fiscal_year_label, month_name, summary_sentences
+from metrics.wording import fiscal_year_label, month_name, plural, summary_sentences, was
 
 
 def title(slug: str | None = None) -> str:
@@ -26,7 +27,14 @@ def title(slug: str | None = None) -> str:
     return f"{name} – Service Standards Tracker"
 
 
-dash.register_page(__name__, path_template="/department/<slug>", title=title, name="Department")
+def exists(slug: str) -> bool:
+    """Whether the warehouse holds the department (otherwise the server answers 404)."""
+    return queries.organisation(slug) is not None
+
+
+dash.register_page(
+    __name__, path_template="/department/<slug>", title=title, name="Department", exists=exists
+)
 
 
 def service_section(
@@ -41,9 +49,10 @@ def service_section(
             html.P(str(record["headline"]), className="headline"),
             html.Ul([html.Li(t) for t in summary_sentences(summary, target)], className="facts"),
             html.P(
-                f"{record['due']:,} requests were due; {record['on_time']:,} were closed on "
-                f"time. {record['no_target']:,} requests opened this month had no target "
-                "and are not judged.",
+                f"{plural(record['due'], 'request')} {was(record['due'])} due; "
+                f"{record['on_time']:,} {was(record['on_time'])} closed on time. "
+                f"{plural(record['no_target'], 'request')} opened this month had no target "
+                f"and {was(record['no_target'], 'is', 'are')} not judged.",
                 className="hint",
             ),
             tables.days_calendar(service, days, month),
@@ -69,13 +78,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     """Every service of the department for the month in the URL."""
     org = queries.organisation(slug) if slug else None
     if org is None:
-        return html.Div(
-            [
-                html.H1("Department not found"),
-                html.P(["There is no department at this address. ",
-                        html.A("See all departments", href="/"), "."]),
-            ]
-        )  # fmt: skip
+        return not_found("Department not found", "There is no department at this address.")
     yearly = queries.yearly_judgements(slug or "")
     if yearly.height:
         return yearly_layout(yearly, {**org, "slug": slug or ""})

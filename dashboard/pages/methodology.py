@@ -11,6 +11,7 @@ from dashboard.api.links import download_links
 from dashboard.ui.tables import captioned_table
 from metrics import queries
 from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
+from metrics.wording import comparator_sign
 from settings import Settings
 
 dash.register_page(
@@ -28,7 +29,7 @@ def _definitions(items: dict[str, str]) -> html.Dl:
 
 def target_text(row: dict[str, Any]) -> str:
     """'≥ 95%', '≤ 420 seconds', or each service's own target."""
-    sign = "≥" if row["comparator"] == ">=" else "≤"
+    sign = comparator_sign(str(row["comparator"]))
     if row["target_from_row"]:
         return f"{sign} each service's own published target"
     if row["target_percent"] is not None:

@@ -13,6 +13,7 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
+from dashboard.pages._not_found import not_found
 from dashboard.ui import tables
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
@@ -39,32 +40,37 @@ def title(slug: str | None = None, standard: str | None = None) -> str:
 
 
 # order=0: matched before `/department/<slug>`, whose pattern would also take "<slug>/<standard>".
+def exists(slug: str, standard: str) -> bool:
+    """Whether the warehouse holds the standard (otherwise the server answers 404)."""
+    return _find(slug, standard) is not None
+
+
 dash.register_page(
-    __name__, path_template="/department/<slug>/<standard>", title=title, name="Standard", order=0
+    __name__,
+    path_template="/department/<slug>/<standard>",
+    title=title,
+    name="Standard",
+    order=0,
+    exists=exists,
 )
 
 
-def not_found(slug: str | None) -> html.Div:
+def standard_not_found(slug: str | None) -> html.Div:
     """A clear message and a way on, for an unknown organisation or standard."""
     org = queries.organisation(slug) if slug else None
     back = (
-        html.A(f"See every standard of {org['organisation']}", href=f"/department/{slug}")
+        [html.A(f"See every standard of {org['organisation']}", href=f"/department/{slug}")]
         if org
-        else html.A("See all departments", href="/")
+        else []
     )
-    return html.Div(
-        [
-            html.H1("Standard not found"),
-            html.P(["There is no standard at this address. ", back, "."]),
-        ]
-    )
+    return not_found("Standard not found", "There is no standard at this address.", *back)
 
 
 def layout(slug: str | None = None, standard: str | None = None, **_unknown: str) -> html.Div:
     """Every period of one standard of one organisation."""
     found = _find(slug, standard)
     if found is None:
-        return not_found(slug)
+        return standard_not_found(slug)
     org, row = found
     periods = standard_series.series_periods(slug or "", standard or "")
     body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)

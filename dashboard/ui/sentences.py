@@ -73,5 +73,6 @@ def change_sentences(record: SeriesRecord, frame: pl.DataFrame, noun: str) -> li
 def months_met_sentence(part: pl.DataFrame) -> str:
     """'Met its standard in 3 of 13 months' (months with no figures are not judged)."""
     record = met_record(list(part["status"]))
-    text = f"Met its standard in {record.met} of {record.judged} months judged"
-    return text + (f"; {record.no_data} months had no figures" if record.no_data else "")
+    text = f"Met its standard in {record.met} of {plural(record.judged, 'month')} judged"
+    missing = f"; {plural(record.no_data, 'month')} had no figures" if record.no_data else ""
+    return text + missing

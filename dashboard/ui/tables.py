@@ -14,7 +14,7 @@ from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MAR
 from dashboard.web.params import month_text
 from metrics.grain import Grain
 from metrics.league import Sort
-from metrics.wording import month_name, percent
+from metrics.wording import comparator_sign, month_name, percent
 
 LEAGUE_HEADS = (
     ("rank", "Rank"),
@@ -185,6 +185,11 @@ def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details
     )
 
 
+def target_cell(comparator: str, target: float, unit: str) -> str:
+    """'≥ 95.0%': the standard's sign and target, as a table cell shows it."""
+    return f"{comparator_sign(comparator)} {value_text(target, unit)}"
+
+
 def months_table(part: pl.DataFrame) -> html.Div:
     """One standard's judged months as a table: figure, target and verdict for each."""
     unit = str(part["unit"][0])
@@ -193,7 +198,7 @@ def months_table(part: pl.DataFrame) -> html.Div:
             [
                 html.Th(f"{r['period_start']:%B %Y}", scope="row"),
                 html.Td(value_text(r["value"], unit), className="num"),
-                html.Td(f"{r['comparator']} {value_text(r['target'], unit)}", className="num"),
+                html.Td(target_cell(r["comparator"], r["target"], unit), className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),
             ]
         )
@@ -237,8 +242,7 @@ def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: st
                 html.Th(html.A(r["service"], href=pages[r["standard_id"]]), scope="row"),
                 html.Td(r["standard"]),
                 html.Td(value_text(r["value"], str(r["unit"])), className="num"),
-                html.Td(f"{r['comparator']} {value_text(r['target'], str(r['unit']))}",
-                        className="num"),
+                html.Td(target_cell(r["comparator"], r["target"], str(r["unit"])), className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),
             ]
         )
