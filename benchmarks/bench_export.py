@@ -37,6 +37,7 @@ import flask
 from dashboard.api.formats import FORMATS
 from dashboard.api.responses import stream_response
 from dashboard.api.stream import row_count, written
+from dashboard.api.writers import csv_batches
 from ingest.schema import create_schema
 from metrics.datasets import SqlQuery
 from metrics.reader import Reader
@@ -134,10 +135,10 @@ def ready() -> str:
 def records_csv() -> flask.Response:
     con = warehouse().connection()
     params: dict[str, object] = {"since": SINCE}
-    rows, csv = SqlQuery(EXPORT_SQL, params), FORMATS["csv"]
-    assert csv.write is not None
-    chunks = written(rows, con, csv.write, batch_rows=int(os.environ["BENCH_EXPORT_BATCH_ROWS"]))
-    return stream_response(chunks, csv.media_type, "records.csv", row_count(rows, con), "bench")
+    rows, batch_rows = SqlQuery(EXPORT_SQL, params), int(os.environ["BENCH_EXPORT_BATCH_ROWS"])
+    chunks = written(rows, con, csv_batches, batch_rows=batch_rows)
+    media = FORMATS["csv"].media_type
+    return stream_response(chunks, media, "records.csv", row_count(rows, con), "bench")
 
 
 # ---- measuring -------------------------------------------------------------------------
