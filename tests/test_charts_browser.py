@@ -106,8 +106,8 @@ def test_search_puts_the_query_in_the_url_and_announces_results(
     page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
     drawn(page, 1)  # the funnel plot
     expect(page.locator(".chart-title")).to_have_text(
-        "All 5 Boston organisations compared were within the expected range in July 2015: "
-        "none stands out once chance and the usual spread between organisations are allowed for"
+        "None of the 5 Boston organisations compared was outside the expected range in July 2015, "
+        "once chance and the usual spread between organisations are allowed for"
     )
     box = page.get_by_label("Search organisations and services")
     box.fill("street light")

@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, Page
 
+from metrics.wording import comparator_sign
+
 pytestmark = pytest.mark.browser
 VERDICT = {"met": "Met", "not_met": "Not met", "not_applicable": "Nothing due"}
 MONTH_VERDICT = {**VERDICT, "not_applicable": "Not applicable", "no_data": "No data"}
@@ -106,7 +108,7 @@ def test_monthly_department_csv_is_its_months_table(page: Page, site: str) -> No
         [
             f"{dt.date.fromisoformat(r['period_start']):%B %Y}",
             "–" if r["value"] == "" else f"{float(r['value']) * 100:.1f}%",
-            f"{r['comparator']} {float(r['target']) * 100:.1f}%",
+            f"{comparator_sign(r['comparator'])} {float(r['target']) * 100:.1f}%",
             MONTH_VERDICT[r["status"]],
         ]
         for r in reversed(rows)  # the page shows the newest month first
@@ -124,7 +126,7 @@ def test_monthly_standard_page_csv_is_its_months_table(page: Page, site: str) ->
         [
             f"{dt.date.fromisoformat(r['period_start']):%B %Y}",
             "–" if r["value"] == "" else f"{float(r['value']) * 100:.1f}%",
-            f"{r['comparator']} {float(r['target']) * 100:.1f}%",
+            f"{comparator_sign(r['comparator'])} {float(r['target']) * 100:.1f}%",
             MONTH_VERDICT[r["status"]],
         ]
         for r in rows  # oldest first, as the standard page shows them
