@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -16,7 +13,6 @@ import pytest
 from dashboard.api import xlsx
 from dashboard.api.stream import written
 from metrics.datasets import DATASETS, SqlQuery
-from settings import ROOT
 from tests.helpers import fetch
 
 MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,47 +102,3 @@ def test_a_view_larger_than_a_sheet_goes_on_to_the_next(monkeypatch: pytest.Monk
     ]
     assert numbers == list(range(25))
     assert [wb[name].max_row for name in wb.sheetnames[:3]] == [11, 11, 6]
-
-
-MILLION = """
-import resource, duckdb
-from dashboard.api import xlsx
-from dashboard.api.stream import written
-from metrics.datasets import DATASETS, SqlQuery
-spec = DATASETS["daily"]
-sql = '''SELECT 'Boston' AS jurisdiction, 'Public Works ' || (range % 50) AS organisation,
-  'Street Light Outages' AS service, 'boston:days' AS standard_id,
-  DATE '2015-01-01' + (range % 365)::INT AS day, range % 40 AS due, range % 30 AS on_time,
-  0 AS no_target, (range % 30) / 40.0 AS share_on_time, NULL AS share_on_time_status,
-  95.0 AS target_percent, 'met' AS status FROM range(1000000)'''
-about = xlsx.About(spec, (), (), "v", 1_000_000, "/download/daily.xlsx")
-size = 0
-con = duckdb.connect(config={"threads": 1})  # as a site worker is set up
-for chunk in written(SqlQuery(sql, {}), con, lambda r: xlsx.workbook(r, about)):
-    size += len(chunk)
-print(size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
-"""
-
-
-def test_a_million_rows_stay_within_the_export_memory_budget(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", MILLION], capture_output=True, text=True, cwd=ROOT, timeout=300,
-        check=True,
-    )  # fmt: skip
-    size, peak_mb = (int(n) for n in done.stdout.split())
-    assert size > 1_000_000
-    assert peak_mb < 300, f"peak RSS {peak_mb} MB writing 1,000,000 rows"
-
-
-def test_files_name_fiscal_years_as_the_agency_does_and_link_their_licences(site: str) -> None:
-    status, headers, _ = fetch(
-        site + "/download/league.csv?jurisdiction=government-of-canada&month=2023-04"
-    )
-    assert status == 200
-    assert headers["Content-Disposition"] == (
-        "attachment; filename=government-of-canada-league-2023-24.csv"
-    )
-    links = headers["Link"]
-    assert '</download/datapackage.json>; rel="describedby"' in links
-    assert 'rel="license"' in links
-    assert '<https://open.canada.ca/en/open-government-licence-canada>; rel="license"' in links
