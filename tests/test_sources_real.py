@@ -30,6 +30,8 @@ def test_every_row_read_is_loaded_rejected_or_excluded(
         # PHS: 16,520 site-month rows, the 10,576 of minor injury units left out by the
         # entry's filter, one repeated emergency department row (G405H, May 2015) rejected.
         ("phs-scotland-ae-monthly", 1, 16520, 5943, 1, 10576),
+        # The same file's minor injury units and other sites; its EDs left out.
+        ("phs-scotland-ae-monthly-miu", 1, 16520, 10576, 0, 5944),
     ]
 
 
