@@ -82,7 +82,7 @@ def catalog_fingerprint(sources: list[Source]) -> str:
 
 def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     """Replace the catalog tables with the entries as they are now."""
-    con.execute("DELETE FROM sources; DELETE FROM standards")
+    con.execute("DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog")
     for s in sources:
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -90,6 +90,11 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
              s.source_url, s.attribution, s.kind, s.cadence, s.publication_lag_days,
              s.data_as_of, s.reconciles_with],
         )  # fmt: skip
+        for m in s.measures if isinstance(s, ObservationSource) else []:
+            con.execute(
+                "INSERT INTO measure_catalog VALUES (?, ?, ?, ?, ?)",
+                [s.id, m.id, m.service, m.unit, m.better()],
+            )
         for st in s.standards:
             version = 1 + sum(
                 1 for o in s.standards if o.id == st.id and o.valid_from < st.valid_from

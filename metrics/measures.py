@@ -1,0 +1,155 @@
+"""Every measure in one long shape, the `measures` table: computed at ingest, never in a page.
+
+One row per organisation, service, measure and period, with its value, numerator,
+denominator, unit, which way is better, any target it is read against, and a GSS status
+marker. Case-level sources give five measures per service and month:
+
+- `requests-received`: requests opened in the month;
+- `backlog-past-target`: requests open past their target at the month's end, that is,
+  due before the first moment of the next month and not closed by then;
+- `backlog-median-days-overdue`: the median, over that backlog, of days from target to
+  the month's end;
+- `resolve-median-days`, `resolve-p90-days`: the median and 90th centile (linear
+  interpolation between ranks, as Excel's PERCENTILE.INC) of days from open to close of the
+  requests closed in the month, read against the median target time of those with one.
+
+A month the data ends inside (its end after data_as_of) is measured at data_as_of and
+marked provisional [p]. Aggregate sources give every measure their entry declares; a service
+inventory gives each service's declared volumes. Each figure carries the same measure's
+figure a year earlier, where the warehouse holds one, and the change on it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+CASE_MEASURES: dict[str, tuple[str, str, str]] = {
+    "requests-received": ("Requests received", "count", "neither"),
+    "backlog-past-target": ("Open past their target at the month's end", "count", "lower"),
+    "backlog-median-days-overdue": ("Median days overdue of that backlog", "days", "lower"),
+    "resolve-median-days": ("Median days to close", "days", "lower"),
+    "resolve-p90-days": ("90th centile of days to close", "days", "lower"),
+}
+"""Measure id: (label, unit, which way is better), for every case-level source."""
+
+SQL = """
+-- Every service's months, from the first month with requests opened to the month of
+-- data_as_of (or the last month opened), with the moment its backlog is counted.
+CREATE OR REPLACE TEMP TABLE case_months AS
+SELECT f.source_id, f.jurisdiction, s.organisation, s.service, m.month::DATE AS month,
+       least(m.month + INTERVAL 1 MONTH, f.data_as_of) AS snapshot,
+       f.data_as_of < m.month + INTERVAL 1 MONTH AS partial
+FROM source_facts f
+JOIN (SELECT source_id, organisation, service FROM due_days
+      UNION SELECT source_id, organisation, service FROM no_target_days) s USING (source_id)
+CROSS JOIN LATERAL (
+    SELECT unnest(generate_series(date_trunc('month', f.first_opened),
+                                  date_trunc('month', least(last_day(f.last_opened),
+                                                            f.data_as_of::DATE)),
+                                  INTERVAL 1 MONTH)) AS month
+) m;
+
+CREATE OR REPLACE TEMP TABLE case_measures AS
+WITH received AS (
+    SELECT source_id, organisation, service, date_trunc('month', opened_at)::DATE AS month,
+           count(*) AS received
+    FROM cases GROUP BY ALL
+), resolved AS (
+    SELECT source_id, organisation, service, date_trunc('month', closed_at)::DATE AS month,
+           count(*) AS closed,
+           quantile_cont(date_diff('second', opened_at, closed_at) / 86400, [0.5, 0.9]) AS q,
+           median(date_diff('second', opened_at, due_at) / 86400) AS target_days
+    FROM cases WHERE closed_at IS NOT NULL GROUP BY ALL
+), late AS (
+    -- Only a request still open at the first month's end after its target can be in any
+    -- month's backlog: most close sooner, so the range join below sees few rows.
+    SELECT source_id, organisation, service, opened_at, due_at, closed_at FROM cases
+    WHERE due_at IS NOT NULL
+      AND (closed_at IS NULL OR closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH)
+), backlog AS (
+    SELECT m.source_id, m.organisation, m.service, m.month, count(*) AS past_target,
+           median(date_diff('second', c.due_at, m.snapshot) / 86400) AS median_overdue
+    FROM late c JOIN case_months m ON m.source_id = c.source_id
+         AND m.organisation = c.organisation AND m.service = c.service
+         AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot
+         AND (c.closed_at IS NULL OR c.closed_at > m.snapshot)
+    GROUP BY ALL
+)
+SELECT m.*, coalesce(r.received, 0) AS received, coalesce(b.past_target, 0) AS past_target,
+       b.median_overdue, coalesce(z.closed, 0) AS closed, z.q[1] AS resolve_median,
+       z.q[2] AS resolve_p90, z.target_days
+FROM case_months m
+LEFT JOIN received r USING (source_id, organisation, service, month)
+LEFT JOIN resolved z USING (source_id, organisation, service, month)
+LEFT JOIN backlog b USING (source_id, organisation, service, month);
+
+CREATE OR REPLACE TEMP TABLE measure_rows AS
+WITH cased AS (
+    SELECT c.source_id, c.jurisdiction, c.organisation, 'organisation' AS org_level,
+           c.service, k.measure_id, c.month AS period_start, last_day(c.month) AS period_end,
+           'month' AS grain,
+           CASE k.measure_id WHEN 'requests-received' THEN c.received
+                WHEN 'backlog-past-target' THEN c.past_target
+                WHEN 'backlog-median-days-overdue' THEN c.median_overdue
+                WHEN 'resolve-median-days' THEN c.resolve_median
+                ELSE c.resolve_p90 END::DOUBLE AS value,
+           NULL::BIGINT AS numerator,
+           CASE WHEN k.measure_id = 'backlog-median-days-overdue' THEN c.past_target
+                WHEN k.measure_id LIKE 'resolve-%' THEN c.closed END::BIGINT AS denominator,
+           CASE WHEN k.measure_id LIKE 'resolve-%' THEN c.target_days END AS target,
+           c.partial
+    FROM case_measures c CROSS JOIN case_measure_kinds k
+)
+SELECT c.* EXCLUDE (partial), k.measure, k.unit, k.direction,
+       CASE WHEN c.value IS NULL THEN '[z]' WHEN c.partial THEN '[p]' END AS marker
+FROM cased c JOIN case_measure_kinds k USING (measure_id)
+UNION ALL BY NAME
+-- Aggregate files: every declared measure, judged or not; a row that is itself a standard
+-- is one measure of its own (as in judgements: 'share-meeting-standard:1008').
+SELECT o.source_id, s.jurisdiction, o.organisation, o.org_level, o.service,
+       o.measure_id || coalesce(':' || o.row_standard_id, '') AS measure_id, o.period_start,
+       o.period_end, o.grain, o.value, o.numerator, o.denominator, NULL::DOUBLE AS target,
+       k.measure, o.unit, k.direction, o.marker
+FROM observations o JOIN sources s USING (source_id)
+JOIN measure_catalog k USING (source_id, measure_id)
+WHERE s.reconciles_with IS NULL
+UNION ALL BY NAME
+-- A service inventory's declared volumes (applications, enquiries, visits) per service.
+SELECT v.source_id, s.jurisdiction, sv.organisation, 'organisation' AS org_level,
+       sv.service, v.volume_id AS measure_id, v.period_start,
+       (v.period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE AS period_end,
+       'fiscal_year' AS grain, v.volume::DOUBLE AS value, NULL::BIGINT AS numerator,
+       NULL::BIGINT AS denominator, NULL::DOUBLE AS target,
+       upper(left(v.volume_id, 1)) || replace(v.volume_id[2:], '-', ' ') AS measure,
+       'count' AS unit,
+       'neither' AS direction, v.marker
+FROM service_volumes v JOIN sources s USING (source_id)
+JOIN services sv USING (source_id, period_start, service_id)
+WHERE sv.organisation IS NOT NULL;
+
+CREATE OR REPLACE TABLE measures AS
+SELECT m.source_id, m.jurisdiction, m.organisation,
+       slug(m.jurisdiction || '-' || m.organisation) AS org_slug, m.org_level, m.service,
+       slug(m.service) AS service_slug, m.measure_id, m.measure, m.period_start, m.period_end,
+       m.grain, m.value, m.numerator, m.denominator, m.unit, m.direction, m.target, m.marker,
+       y.value AS year_earlier, m.value - y.value AS change_on_year
+FROM measure_rows m
+LEFT JOIN measure_rows y ON y.source_id = m.source_id AND y.organisation = m.organisation
+     AND y.org_level = m.org_level AND y.service = m.service
+     AND y.measure_id = m.measure_id
+     AND y.period_start = (m.period_start - INTERVAL 1 YEAR)::DATE
+ORDER BY m.jurisdiction, m.organisation, m.service, m.measure_id, m.period_start;
+"""
+
+
+def build_measures_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the `measures` table from the cases, observations and inventories loaded."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE case_measure_kinds "
+        "(measure_id VARCHAR, measure VARCHAR, unit VARCHAR, direction VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO case_measure_kinds VALUES (?, ?, ?, ?)",
+        [[key, *about] for key, about in CASE_MEASURES.items()],
+    )
+    con.execute(SQL)

@@ -1,0 +1,171 @@
+"""The measures table on hand-made and real files, every answer computed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.catalog import load_source
+from ingest.run import run
+from settings import ROOT
+from tests.conftest import BOSTON_ENTRY, FIXTURES
+
+JAN, FEB = dt.date(2015, 1, 1), dt.date(2015, 2, 1)
+LIGHTS = ("Public Works Department", "Street Light Outages")
+SIGNS = ("Transportation - Traffic Division", "Sign Repair")
+
+
+@pytest.fixture(scope="module")
+def backlog_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The real Boston entry over eight hand-made requests open across the end of January."""
+    source = load_source(BOSTON_ENTRY)
+    layout = source.file.model_copy(update={"pattern": "boston-backlog/*.csv"})
+    path = tmp_path_factory.mktemp("backlog") / "backlog.duckdb"
+    run([source.model_copy(update={"file": layout})], FIXTURES, path)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def figures(
+    con: duckdb.DuckDBPyConnection, service: tuple[str, str], month: dt.date
+) -> dict[str, tuple[object, ...]]:
+    """measure_id: (value, denominator, target, marker) for one service and month."""
+    rows = con.sql(
+        """SELECT measure_id, value, denominator, target, marker FROM measures
+           WHERE organisation = $o AND service = $s AND period_start = $m""",
+        params={"o": service[0], "s": service[1], "m": month},
+    ).fetchall()
+    return {str(r[0]): tuple(r[1:]) for r in rows}
+
+
+def test_backlog_counts_requests_open_past_target_at_the_month_end(
+    backlog_con: duckdb.DuckDBPyConnection,
+) -> None:
+    jan = figures(backlog_con, LIGHTS, JAN)
+    # At 1 Feb 00:00: 9102 (due 20 Jan, closed 4 Feb) is 12 days overdue, 9103 (due 30 Jan,
+    # never closed) 2 days. 9104 is not yet due (3 Feb); 9105 closed at 1 Feb 00:00 exactly.
+    assert jan["backlog-past-target"] == (2.0, None, None, None)
+    assert jan["backlog-median-days-overdue"] == (7.0, 2, None, None)  # (12 + 2) / 2
+    # February ends after the data (as of 20 Feb 12:00, the latest close), so its backlog is
+    # counted then and marked provisional: only 9103, 21.5 days past 30 Jan 00:00; 9107
+    # closed at that very moment and is not open.
+    feb = figures(backlog_con, LIGHTS, FEB)
+    assert feb["backlog-past-target"] == (1.0, None, None, "[p]")
+    assert feb["backlog-median-days-overdue"] == (21.5, 1, None, "[p]")
+
+
+def test_time_to_close_median_and_90th_centile_against_target(
+    backlog_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # January: only 9101 closed, after 1 day of a 2-day target.
+    jan = figures(backlog_con, LIGHTS, JAN)
+    assert jan["resolve-median-days"] == (1.0, 1, 2.0, None)
+    assert jan["resolve-p90-days"] == (1.0, 1, 2.0, None)
+    # February closes 9105 (2 hours), 9106 (1 day, no target), 9104 (13), 9107 (15.5), 9102
+    # (25): median 13; 90th centile at rank 0.9 × 4 = 3.6, 15.5 + 0.6 × (25 − 15.5) = 21.2.
+    # Targets of those with one: 1 hour, 3, 6 and 10 days, median (3 + 6) / 2 = 4.5.
+    value, closed, target, marker = figures(backlog_con, LIGHTS, FEB)["resolve-p90-days"]
+    assert (closed, target, marker) == (5, 4.5, "[p]")
+    assert value == pytest.approx(21.2)
+    assert figures(backlog_con, LIGHTS, FEB)["resolve-median-days"] == (13.0, 5, 4.5, "[p]")
+
+
+def test_volume_and_months_with_nothing_to_measure(
+    backlog_con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert figures(backlog_con, LIGHTS, JAN)["requests-received"] == (5.0, None, None, None)
+    assert figures(backlog_con, LIGHTS, FEB)["requests-received"] == (2.0, None, None, "[p]")
+    # Sign Repair: one request in January, closed within its target; nothing in February.
+    jan, feb = figures(backlog_con, SIGNS, JAN), figures(backlog_con, SIGNS, FEB)
+    assert jan["requests-received"] == (1.0, None, None, None)
+    assert jan["backlog-past-target"] == (0.0, None, None, None)  # a real zero
+    assert jan["backlog-median-days-overdue"] == (None, 0, None, "[z]")  # no backlog to age
+    assert jan["resolve-median-days"] == (1.0, 1, 2.0, None)
+    assert feb["requests-received"] == (0.0, None, None, "[p]")
+    assert feb["resolve-median-days"] == (None, 0, None, "[z]")
+
+
+def test_each_measure_says_its_unit_and_direction(backlog_con: duckdb.DuckDBPyConnection) -> None:
+    rows = backlog_con.sql(
+        "SELECT DISTINCT measure_id, unit, direction FROM measures ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("backlog-median-days-overdue", "days", "lower"),
+        ("backlog-past-target", "count", "lower"),
+        ("requests-received", "count", "neither"),
+        ("resolve-median-days", "days", "lower"),
+        ("resolve-p90-days", "days", "lower"),
+    ]
+    # 2 services × 2 months × 5 measures, and no month with nothing but a year earlier.
+    assert backlog_con.sql("SELECT count(*), count(year_earlier) FROM measures").fetchall() == [
+        (20, 0)
+    ]
+
+
+@pytest.fixture(scope="module")
+def nhs_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """NHS England's real monthly CSVs and workbook, as bundled."""
+    entries = [ROOT / "catalog" / f"{n}.toml" for n in ("nhs-ae-monthly", "nhs-ae-monthly-xlsx")]
+    path = tmp_path_factory.mktemp("nhs") / "nhs.duckdb"
+    run([load_source(p) for p in entries], ROOT / "data", path)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_twelve_hour_waits_are_judged_against_none(nhs_con: duckdb.DuckDBPyConnection) -> None:
+    # Monthly-AE-March-2025.csv, TOTAL row, 'Patients who have waited 12+ hrs from DTA to
+    # admission': 46766. The standard allows none, so England did not meet it.
+    england = nhs_con.sql(
+        """SELECT value, target, comparator, unit, status FROM judgements
+           WHERE org_level = 'total' AND standard_id = 'nhs-ae-12-hours-decision-to-admit'
+             AND period_start = DATE '2025-03-01'"""
+    ).fetchall()
+    assert england == [(46766.0, 0.0, "<=", "count", "not_met")]
+    # Royal National Orthopaedic Hospital (RAN) had no A&E attendances in March 2025: not
+    # applicable, never a perfect month. A trust with attendances and no 12-hour wait is met.
+    rows = nhs_con.sql(
+        """SELECT o.org_code, j.value, j.status FROM judgements j
+           JOIN observations o ON o.organisation = j.organisation
+                AND o.period_start = j.period_start AND o.measure_id = 'ae-attendances'
+           WHERE j.standard_id = 'nhs-ae-12-hours-decision-to-admit'
+             AND j.period_start = DATE '2025-03-01' AND o.org_code IN ('RAN', 'RD8')"""
+    ).fetchall()
+    # RD8, Milton Keynes University Hospital: 14739 attendances, no 12-hour wait.
+    assert sorted(rows) == [("RAN", None, "not_applicable"), ("RD8", 0.0, "met")]
+
+
+def test_workbook_twelve_hour_waits_reconcile_with_the_csv(
+    nhs_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # June 2025: the workbook's England row and the CSV's TOTAL row both say 38683.
+    rows = nhs_con.sql(
+        """SELECT count(*), count(*) FILTER (WHERE differs) FROM reconciliation
+           WHERE measure_id = 'ae-12-hours-decision-to-admit'"""
+    ).fetchall()
+    assert rows[0][0] > 100 and rows[0][1] == 0
+
+
+def test_attendances_with_change_on_a_year_earlier(nhs_con: duckdb.DuckDBPyConnection) -> None:
+    # The six attendance columns of the TOTAL rows: June 2025 1395330 + 50843 + 820895 +
+    # 33233 + 775 + 49402 = 2,350,478 (the workbook's own 'Total attendances' for England);
+    # June 2024 1374917 + 48707 + 792016 + 30741 + 675 + 47009 = 2,294,065.
+    rows = nhs_con.sql(
+        """SELECT value, year_earlier, change_on_year, unit, direction FROM measures
+           WHERE org_level = 'total' AND measure_id = 'ae-attendances'
+             AND period_start = DATE '2025-06-01'"""
+    ).fetchall()
+    assert rows == [(2350478.0, 2294065.0, 56413.0, "count", "neither")]
+
+
+def test_a_count_names_its_columns(tmp_path: Path) -> None:
+    entry = (ROOT / "catalog" / "nhs-ae-monthly.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(entry.replace('kind = "count"\nunit = "count"\n', 'kind = "count"\n', 1))
+    with pytest.raises(ValueError, match="a count names its 'counted' columns"):
+        load_source(bad)
