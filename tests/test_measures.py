@@ -169,3 +169,55 @@ def test_a_count_names_its_columns(tmp_path: Path) -> None:
     bad.write_text(entry.replace('kind = "count"\nunit = "count"\n', 'kind = "count"\n', 1))
     with pytest.raises(ValueError, match="a count names its 'counted' columns"):
         load_source(bad)
+
+
+def test_boston_measures_match_the_raw_file(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    # Worked from 'Street Light Outages.csv.gz' with Python's csv module (Public Works
+    # Department, July 2015): 568 opened; at 1 Aug 00:00, 449 open past their target, median
+    # 72.646 days overdue; 500 closed in July, median 3.9415 days, 90th centile 69.463 days
+    # (statistics.quantiles, method 'inclusive'); median target 14.153 days.
+    rows = bundled_con.sql(
+        """SELECT measure_id, value, denominator, target FROM measures
+           WHERE org_slug = 'boston-public-works-department'
+             AND service = 'Street Light Outages' AND period_start = DATE '2015-07-01'"""
+    ).fetchall()
+    got = {r[0]: (round(r[1], 3), r[2], None if r[3] is None else round(r[3], 3)) for r in rows}
+    assert got == {
+        "requests-received": (568.0, None, None),
+        "backlog-past-target": (449.0, None, None),
+        "backlog-median-days-overdue": (72.646, 449, None),
+        "resolve-median-days": (3.942, 500, 14.153),
+        "resolve-p90-days": (69.463, 500, 14.153),
+    }
+
+
+def page_text(name: str, **query: str) -> str:
+    """A page's layout, unguarded, as text."""
+    import dash
+
+    import dashboard.app  # noqa: F401 - registers the pages
+
+    return str(dash.page_registry[f"pages.{name}"]["layout"].__wrapped__(**query))
+
+
+def test_department_page_shows_other_measures(bundled_reader: None) -> None:
+    text = page_text("department", slug="boston-public-works-department", month="2015-07")
+    assert "Other measures" in text
+    assert "Street Light Outages: other measures, July 2015" in text
+    assert "'568'" in text and "'449'" in text  # received; open past target at month end
+    assert "72.6 days" in text and "3.9 days" in text and "69.5 days" in text
+    assert "median target 14.2 days; of 500 requests" in text
+    assert "/download/measures.csv?organisation=boston-public-works-department" in text
+
+
+def test_nyc_department_page_shows_other_measures(bundled_reader: None) -> None:
+    text = page_text("department", slug="new-york-city-department-of-sanitation")
+    assert "Graffiti: other measures, December 2013" in text
+    assert "none to measure" in text  # no Graffiti request closed by 31 December
+
+
+def test_nhs_trust_shows_the_twelve_hour_standard_and_attendances(bundled_reader: None) -> None:
+    slug = "nhs-england-milton-keynes-university-hospital-nhs-foundation-trust"
+    text = page_text("department", slug=slug)
+    assert "No patient waits more than 12 hours in A&E from a decision to admit" in text
+    assert "A&E attendances: other measures, June 2025" in text
