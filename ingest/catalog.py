@@ -311,16 +311,20 @@ class InventorySpec(Strict):
     volumes: dict[str, str] = Field(
         default_factory=dict, description="Volume id = column of whole numbers, e.g. applications."
     )
+    stages: dict[str, str] = Field(
+        default_factory=dict,
+        description="Stage id = column saying Y or N: whether that stage is offered online.",
+    )
     markers: dict[str, Literal["[x]", "[z]", "[p]", "[r]"]] = Field(
         default_factory=dict, description="Text standing for a status, not a number: NA = '[z]'."
     )
 
-    @field_validator("volumes")
+    @field_validator("volumes", "stages")
     @classmethod
     def _volume_ids(cls, volumes: dict[str, str]) -> dict[str, str]:
         bad = [v for v in volumes if not re.fullmatch(SLUG_ID, v)]
         if bad:
-            raise ValueError(f"volume ids {bad} must be lower-case words joined by hyphens")
+            raise ValueError(f"ids {bad} must be lower-case words joined by hyphens")
         return volumes
 
 
@@ -388,6 +392,7 @@ class ObservationSource(SourceBase):
             return []
         org = self.organisation
         own = [inv.service_id_column, inv.service_name_column, *inv.volumes.values()]
+        own += inv.stages.values()
         names = [org.name_column] if org.name_column else []
         return sorted({*self.period.columns, org.code_column, *names, *own})
 

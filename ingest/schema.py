@@ -69,6 +69,12 @@ CREATE TABLE IF NOT EXISTS service_volumes (
     period_start DATE NOT NULL, service_id VARCHAR NOT NULL, volume_id VARCHAR NOT NULL,
     volume BIGINT, marker VARCHAR
 );
+-- Whether each stage of a service (application, decision, ...) can be done online.
+CREATE TABLE IF NOT EXISTS service_stages (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    period_start DATE NOT NULL, service_id VARCHAR NOT NULL, stage_id VARCHAR NOT NULL,
+    online BOOLEAN, marker VARCHAR
+);
 CREATE TABLE IF NOT EXISTS rejects (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
     row_number BIGINT NOT NULL, column_name VARCHAR NOT NULL, value VARCHAR,

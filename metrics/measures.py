@@ -13,6 +13,12 @@ marker. Case-level sources give five measures per service and month:
   interpolation between ranks, as Excel's PERCENTILE.INC) of days from open to close of the
   requests closed in the month, read against the median target time of those with one.
 
+A service inventory with volumes named `applications` and `applications-online` gives
+digital take-up: `online-share`, online applications / all applications, per service and,
+volume-weighted, for the department ('All services'); a service with no online channel
+(online applications marked not applicable) has none online. With `stages`, it gives
+`online-stages`: the stages offered online / the stages that apply (Y or N, not NA).
+
 A month the data ends inside (its end after data_as_of) is measured at data_as_of and
 marked provisional [p]. Aggregate sources give every measure their entry declares; a service
 inventory gives each service's declared volumes. Each figure carries the same measure's
@@ -83,6 +89,49 @@ LEFT JOIN received r USING (source_id, organisation, service, month)
 LEFT JOIN resolved z USING (source_id, organisation, service, month)
 LEFT JOIN backlog b USING (source_id, organisation, service, month);
 
+-- Digital take-up: each service's applications and online applications; an online channel
+-- not applicable ([z]) means none were made online.
+CREATE OR REPLACE TEMP TABLE take_up AS
+SELECT source_id, organisation, service, service_id, period_start, total, total_marker,
+       CASE WHEN online IS NOT NULL THEN online WHEN online_marker = '[z]' THEN 0 END
+           AS online, online_marker
+FROM (
+    SELECT v.source_id, sv.organisation, sv.service, v.service_id, v.period_start,
+           max(v.volume) FILTER (WHERE v.volume_id = 'applications') AS total,
+           max(v.marker) FILTER (WHERE v.volume_id = 'applications') AS total_marker,
+           max(v.volume) FILTER (WHERE v.volume_id = 'applications-online') AS online,
+           max(v.marker) FILTER (WHERE v.volume_id = 'applications-online') AS online_marker
+    FROM service_volumes v JOIN services sv USING (source_id, period_start, service_id)
+    WHERE v.volume_id IN ('applications', 'applications-online')
+      AND sv.organisation IS NOT NULL
+    GROUP BY ALL
+    HAVING count(*) FILTER (WHERE v.volume_id = 'applications-online') > 0
+);
+
+CREATE OR REPLACE TEMP TABLE take_up_rows AS
+SELECT source_id, organisation, service, period_start, 'online-share' AS measure_id,
+       'Online share of applications' AS measure, online AS numerator, total AS denominator,
+       CASE WHEN total > 0 THEN online / total END AS value,
+       CASE WHEN total IS NULL THEN coalesce(total_marker, '[x]') WHEN total = 0 THEN '[z]'
+            WHEN online IS NULL THEN coalesce(online_marker, '[x]') END AS marker
+FROM take_up
+UNION ALL
+-- The department's take-up weighted by volume: over the services with both figures.
+SELECT source_id, organisation, 'All services', period_start, 'online-share',
+       'Online share of applications', sum(online), sum(total),
+       sum(online) / nullif(sum(total), 0),
+       CASE WHEN coalesce(sum(total), 0) = 0 THEN '[z]' END
+FROM take_up WHERE total > 0 AND online IS NOT NULL OR total = 0
+GROUP BY ALL
+UNION ALL
+SELECT st.source_id, sv.organisation, sv.service, st.period_start, 'online-stages',
+       'Stages offered online', count(*) FILTER (WHERE st.online), count(st.online),
+       count(*) FILTER (WHERE st.online) / nullif(count(st.online), 0),
+       CASE WHEN count(st.online) = 0 THEN '[z]' END
+FROM service_stages st JOIN services sv USING (source_id, period_start, service_id)
+WHERE sv.organisation IS NOT NULL
+GROUP BY st.source_id, sv.organisation, sv.service, st.service_id, st.period_start;
+
 CREATE OR REPLACE TEMP TABLE measure_rows AS
 WITH cased AS (
     SELECT c.source_id, c.jurisdiction, c.organisation, 'organisation' AS org_level,
@@ -125,7 +174,15 @@ SELECT v.source_id, s.jurisdiction, sv.organisation, 'organisation' AS org_level
        'neither' AS direction, v.marker
 FROM service_volumes v JOIN sources s USING (source_id)
 JOIN services sv USING (source_id, period_start, service_id)
-WHERE sv.organisation IS NOT NULL;
+WHERE sv.organisation IS NOT NULL
+UNION ALL BY NAME
+SELECT t.source_id, s.jurisdiction, t.organisation, 'organisation' AS org_level, t.service,
+       t.measure_id, t.period_start,
+       (t.period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE AS period_end,
+       'fiscal_year' AS grain, t.value::DOUBLE AS value, t.numerator::BIGINT AS numerator,
+       t.denominator::BIGINT AS denominator, NULL::DOUBLE AS target, t.measure,
+       'share' AS unit, 'higher' AS direction, t.marker
+FROM take_up_rows t JOIN sources s USING (source_id);
 
 CREATE OR REPLACE TABLE measures AS
 SELECT m.source_id, m.jurisdiction, m.organisation,

@@ -382,3 +382,32 @@ def other_measures(
         {"slug": slug, "period": period, "order": list(CASE_MEASURES)},
         con,
     )
+
+
+@cached
+def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Digital take-up in the organisation's latest inventory year, one row per service, the
+    department's own volume-weighted figure ('All services') first.
+
+    Columns: service, period_start, online, applications, online_share, online_share_marker,
+    stages_online, stages, stages_marker.
+    """
+    return read_frame(
+        """WITH mine AS (
+               SELECT * FROM measures WHERE org_slug = $slug
+                 AND measure_id IN ('online-share', 'online-stages')
+           )
+           SELECT service, period_start,
+                  max(numerator) FILTER (WHERE measure_id = 'online-share') AS online,
+                  max(denominator) FILTER (WHERE measure_id = 'online-share') AS applications,
+                  max(value) FILTER (WHERE measure_id = 'online-share') AS online_share,
+                  max(marker) FILTER (WHERE measure_id = 'online-share') AS online_share_marker,
+                  max(numerator) FILTER (WHERE measure_id = 'online-stages') AS stages_online,
+                  max(denominator) FILTER (WHERE measure_id = 'online-stages') AS stages,
+                  max(marker) FILTER (WHERE measure_id = 'online-stages') AS stages_marker
+           FROM mine WHERE period_start = (SELECT max(period_start) FROM mine)
+           GROUP BY service, period_start
+           ORDER BY service <> 'All services', service""",
+        {"slug": slug},
+        con,
+    )

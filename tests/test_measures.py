@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from ingest.catalog import load_source
 from ingest.run import run
 from settings import ROOT
-from tests.conftest import BOSTON_ENTRY, FIXTURES
+from tests.conftest import BOSTON_ENTRY, FIXTURES, canada_mini_source
 
 JAN, FEB = dt.date(2015, 1, 1), dt.date(2015, 2, 1)
 LIGHTS = ("Public Works Department", "Street Light Outages")
@@ -221,3 +223,92 @@ def test_nhs_trust_shows_the_twelve_hour_standard_and_attendances(bundled_reader
     text = page_text("department", slug=slug)
     assert "No patient waits more than 12 hours in A&E from a decision to admit" in text
     assert "A&E attendances: other measures, June 2025" in text
+
+
+@pytest.fixture(scope="module")
+def take_up_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The real Canada entry over canada-mini's files plus two services (canada-takeup)."""
+    source = canada_mini_source()
+    assert source.inventory is not None
+    layout = source.file.model_copy(update={"pattern": "canada-takeup/ss_*.csv"})
+    inventory = source.inventory.model_copy(update={"pattern": "canada-takeup/si_*.csv"})
+    path = tmp_path_factory.mktemp("takeup") / "takeup.duckdb"
+    run([source.model_copy(update={"file": layout, "inventory": inventory})], FIXTURES, path)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def test_digital_take_up_per_service_and_department(
+    take_up_con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = take_up_con.sql(
+        """SELECT service, numerator, denominator, value, marker FROM measures
+           WHERE organisation = 'Agriculture and Agri-Food Canada'
+             AND measure_id = 'online-share' ORDER BY service"""
+    ).fetchall()
+    assert rows == [
+        ("AAFC Contact Centre", 0, 0, None, "[z]"),  # 0 applications: nothing to take up
+        # AAFC: 12 online of 12 and 0 of 40 (no online channel): 12 / 52, volume-weighted;
+        # Grant applications (online ND, no data) is left out, not counted as 0.
+        ("All services", 12, 52, 12 / 52, None),
+        ("Farm permits by mail", 0, 40, 0.0, None),  # online NA: no online channel
+        ("Food Waste Reduction Challenge", 12, 12, 1.0, None),
+        ("Grant applications", None, 50, None, "[x]"),
+    ]
+
+
+def test_stages_offered_online(take_up_con: duckdb.DuckDBPyConnection) -> None:
+    rows = take_up_con.sql(
+        """SELECT service, numerator, denominator, marker FROM measures
+           WHERE measure_id = 'online-stages' ORDER BY service"""
+    ).fetchall()
+    assert rows == [
+        ("AAFC Contact Centre", 0, 0, "[z]"),  # every stage NA
+        ("ATSSC Law Library Services", 1, 6, None),  # account registration only
+        ("Farm permits by mail", 1, 4, None),  # N, N, N, Y; two stages NA
+        ("Food Waste Reduction Challenge", 1, 6, None),  # application only
+        ("Grant applications", 3, 5, None),  # Y, Y, Y, N, N; feedback NA
+    ]
+    # Six inventory rows read: five loaded, one rejected (row 5's website visits '1,204').
+    loads = take_up_con.sql(
+        "SELECT rows_read, rows_loaded, rows_rejected FROM loads WHERE file_name = 'si_2024.csv'"
+    ).fetchall()
+    assert loads == [(6, 5, 1)]
+
+
+def test_a_stage_that_is_not_y_or_n_is_rejected_by_row_and_column(tmp_path: Path) -> None:
+    folder = tmp_path / "canada-takeup"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "canada-takeup" / "ss_2024.csv", folder)
+    with (FIXTURES / "canada-takeup" / "si_2024.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    column = rows[0].index("os_decision")
+    rows[5][column] = "Maybe"  # file row 6: service 5001, Farm permits by mail
+    with (folder / "si_2024.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    source = canada_mini_source()
+    assert source.inventory is not None
+    layout = source.file.model_copy(update={"pattern": "canada-takeup/ss_*.csv"})
+    inventory = source.inventory.model_copy(update={"pattern": "canada-takeup/si_*.csv"})
+    run([source.model_copy(update={"file": layout, "inventory": inventory})], tmp_path,
+        tmp_path / "w.duckdb")  # fmt: skip
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        rejects = con.sql(
+            "SELECT file_name, row_number, column_name, value, reason FROM rejects "
+            "WHERE column_name = 'os_decision'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rejects == [("si_2024.csv", 6, "os_decision", "Maybe", "not Y, N or a declared marker")]
+
+
+def test_canada_department_shows_digital_take_up(bundled_reader: None) -> None:
+    # si_2024.csv, owner_org aafc-aac, 2023-2024, worked with Python's csv module: over the
+    # 35 services with a whole-number total and online applications a number or NA (none
+    # online), 75,211 of 113,691 applications were made online (66.2%).
+    text = page_text("department", slug="government-of-canada-agriculture-and-agri-food-canada")
+    assert "Digital take-up, fiscal year 2023-24" in text
+    assert "weighted by volume: 66.2% (75,211 of 113,691 applications)" in text
+    assert "Digital take-up of each service, fiscal year 2023-24" in text

@@ -13,7 +13,7 @@ from dashboard.api import links
 from dashboard.pages._not_found import not_found
 from dashboard.ui import forms, tables
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
-from dashboard.ui.measures import other_measures
+from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
 from dashboard.web.params import QueryValue, choose_month
 from metrics import queries, series, standard_series
@@ -183,6 +183,7 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
             ),
             tables.standards_year_table(latest, pages, caption),
             links.download_links("records", {"organisation": slug}, "these figures"),
+            take_up_section(queries.take_up(slug)),
         ]
     )
 

@@ -104,3 +104,65 @@ def other_measures(frame: pl.DataFrame, download: Any = None) -> html.Section | 
         ],
         className="other-measures",
     )
+
+
+def share_cell(part: int | None, whole: int | None, marker: str | None, noun: str) -> str:
+    """'23.1% (12 of 52 applications)'; 'none to measure' for [z]; 'no data' otherwise."""
+    if part is None or not whole:
+        return "none to measure" if marker == "[z]" else "no data"
+    return f"{value_text(part / whole, 'share')} ({part:,} of {whole:,} {noun})"
+
+
+def applied_online(row: dict[str, Any]) -> str:
+    """A take-up row's online share of applications, in words."""
+    marker = row["online_share_marker"]
+    return share_cell(row["online"], row["applications"], marker, "applications")
+
+
+def stages_online(row: dict[str, Any]) -> str:
+    """A take-up row's stages offered online, in words."""
+    return share_cell(row["stages_online"], row["stages"], row["stages_marker"], "stages")
+
+
+def take_up_section(frame: pl.DataFrame) -> html.Section | html.Div:
+    """Digital take-up: the department's online share of applications, then each service's
+    share and online stages in a table a reader can open; empty where none is published."""
+    if frame.is_empty():
+        return html.Div()
+    first = frame.row(0, named=True)
+    year = fiscal_year_label(first["period_start"])
+    lead = (
+        "Online share of applications across its services, weighted by volume: "
+        + applied_online(first)
+        if first["service"] == "All services"
+        else "No service published both its applications and its online applications."
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Th(r["service"], scope="row"),
+                html.Td(applied_online(r)),
+                html.Td(stages_online(r)),
+            ]
+        )
+        for r in frame.iter_rows(named=True)
+        if r["service"] != "All services"
+    ]
+    head = html.Tr(
+        [html.Th(t, scope="col") for t in ("Service", "Applied online", "Stages online")]
+    )
+    caption = f"Digital take-up of each service, fiscal year {year}"
+    return html.Section(
+        [
+            html.H2(f"Digital take-up, fiscal year {year}"),
+            html.P(lead, className="headline"),
+            html.P(
+                "Stages online: of account registration, authentication, application, decision, "
+                "issuance and feedback, those the service offers online, out of those that "
+                "apply to it. A service with no online channel has no applications online.",
+                className="hint",
+            ),
+            html.Details([html.Summary(caption), captioned_table(caption, head, rows)]),
+        ],
+        className="take-up",
+    )
