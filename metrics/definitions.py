@@ -50,6 +50,14 @@ MEASURES: dict[str, str] = {
     "closed with a target.",
     "Provisional [p]": "A month the data ends inside: its backlog is counted at the data's "
     "as-of time and its volumes and times cover only part of it.",
+    "Digital take-up": "Where a service inventory publishes applications by channel: a "
+    "service's online applications / all its applications, and a department's across its "
+    "services weighted by volume (the services with both figures). A service with no "
+    "online channel (online applications 'not applicable') has none online; one whose online "
+    "figure is missing is left out, never counted as none.",
+    "Stages online": "Of a service's stages (account registration, authentication, "
+    "application, decision, issuance, feedback), those offered online out of those that "
+    "apply to it; a stage marked not applicable is left out.",
     "12-hour waits from decision to admit": "NHS England's count of patients who waited "
     "over 12 hours in A&E from a decision to admit to admission. The standard allows none "
     "(≤ 0); a provider with no A&E attendances that month is not applicable.",

@@ -63,8 +63,8 @@ WITH received AS (
 ), resolved AS (
     SELECT source_id, organisation, service, date_trunc('month', closed_at)::DATE AS month,
            count(*) AS closed,
-           quantile_cont(date_diff('second', opened_at, closed_at) / 86400, [0.5, 0.9]) AS q,
-           median(date_diff('second', opened_at, due_at) / 86400) AS target_days
+           quantile_cont(epoch(closed_at) - epoch(opened_at), [0.5, 0.9]) AS q,
+           median(epoch(due_at) - epoch(opened_at)) / 86400 AS target_days
     FROM cases WHERE closed_at IS NOT NULL GROUP BY ALL
 ), late AS (
     -- Only a request still open at the first month's end after its target can be in any
@@ -74,16 +74,17 @@ WITH received AS (
       AND (closed_at IS NULL OR closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH)
 ), backlog AS (
     SELECT m.source_id, m.organisation, m.service, m.month, count(*) AS past_target,
-           median(date_diff('second', c.due_at, m.snapshot) / 86400) AS median_overdue
+           -- the median of (snapshot - target) is the snapshot less the median target
+           (epoch(m.snapshot) - median(epoch(c.due_at))) / 86400 AS median_overdue
     FROM late c JOIN case_months m ON m.source_id = c.source_id
          AND m.organisation = c.organisation AND m.service = c.service
          AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot
          AND (c.closed_at IS NULL OR c.closed_at > m.snapshot)
-    GROUP BY ALL
+    GROUP BY m.source_id, m.organisation, m.service, m.month, m.snapshot
 )
 SELECT m.*, coalesce(r.received, 0) AS received, coalesce(b.past_target, 0) AS past_target,
-       b.median_overdue, coalesce(z.closed, 0) AS closed, z.q[1] AS resolve_median,
-       z.q[2] AS resolve_p90, z.target_days
+       b.median_overdue, coalesce(z.closed, 0) AS closed, z.q[1] / 86400 AS resolve_median,
+       z.q[2] / 86400 AS resolve_p90, z.target_days
 FROM case_months m
 LEFT JOIN received r USING (source_id, organisation, service, month)
 LEFT JOIN resolved z USING (source_id, organisation, service, month)
