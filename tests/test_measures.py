@@ -312,3 +312,31 @@ def test_canada_department_shows_digital_take_up(bundled_reader: None) -> None:
     assert "Digital take-up, fiscal year 2023-24" in text
     assert "weighted by volume: 66.2% (75,211 of 113,691 applications)" in text
     assert "Digital take-up of each service, fiscal year 2023-24" in text
+
+
+def test_nyc_layout_backlog_and_time_to_close(tmp_path: Path) -> None:
+    """The real NYC entry over four hand-made requests (nyc-backlog), open across 31 December."""
+    source = load_source(ROOT / "catalog" / "nyc-311.toml")
+    layout = source.file.model_copy(update={"pattern": "nyc-backlog/*.csv"})
+    run([source.model_copy(update={"file": layout})], FIXTURES, tmp_path / "w.duckdb")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        heating = figures(
+            con, ("Department of Housing Preservation and Development", "HEATING"),
+            dt.date(2013, 12, 1),
+        )  # fmt: skip
+    finally:
+        con.close()
+    assert heating["requests-received"] == (4.0, None, None, None)
+    # At 1 Jan 2014 00:00: 1001 (due 25 Dec 08:00, closed 5 Jan) is 6 days 16 hours overdue,
+    # 1002 (due 30 Dec 12:00, never closed) 1.5 days: median (6.667 + 1.5) / 2 = 4.083.
+    count, (overdue, backlog, _, marker) = (
+        heating["backlog-past-target"],
+        heating["backlog-median-days-overdue"],
+    )
+    assert count == (2.0, None, None, None) and (backlog, marker) == (2, None)
+    assert overdue == pytest.approx((6 + 16 / 24 + 1.5) / 2)
+    # Closed in December: 1003 after 12 hours (1-day target), 1004 after 3 days (no target):
+    # median 1.75, 90th centile 0.5 + 0.9 × 2.5 = 2.75, median target 1 day.
+    assert heating["resolve-median-days"] == (1.75, 2, 1.0, None)
+    assert heating["resolve-p90-days"] == (2.75, 2, 1.0, None)
