@@ -31,10 +31,10 @@ import duckdb
 
 CASE_MEASURES: dict[str, tuple[str, str, str]] = {
     "requests-received": ("Requests received", "count", "neither"),
-    "backlog-past-target": ("Open past their target at the month's end", "count", "lower"),
-    "backlog-median-days-overdue": ("Median days overdue of that backlog", "days", "lower"),
+    "backlog-past-target": ("Open past target at month end", "count", "lower"),
+    "backlog-median-days-overdue": ("Median days overdue", "days", "lower"),
     "resolve-median-days": ("Median days to close", "days", "lower"),
-    "resolve-p90-days": ("90th centile of days to close", "days", "lower"),
+    "resolve-p90-days": ("90th centile days to close", "days", "lower"),
 }
 """Measure id: (label, unit, which way is better), for every case-level source."""
 

@@ -223,6 +223,9 @@ def test_nhs_trust_shows_the_twelve_hour_standard_and_attendances(bundled_reader
     text = page_text("department", slug=slug)
     assert "No patient waits more than 12 hours in A&E from a decision to admit" in text
     assert "A&E attendances: other measures, June 2025" in text
+    # RD8's six attendance columns: June 2025 8358 + 4975 + 729 + 153 = 14,215; June 2024
+    # 8360 + 5357 + 670 + 136 = 14,523.
+    assert "'14,215'" in text and "14,523 (down 308)" in text
 
 
 @pytest.fixture(scope="module")

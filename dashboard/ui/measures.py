@@ -62,20 +62,21 @@ def year_text(row: dict[str, Any]) -> str:
 def measures_table(service: str, part: pl.DataFrame) -> html.Div:
     """One service's other measures for one period: figure, what it is against, a year ago."""
     first = part.row(0, named=True)
+    # A column a year earlier only where the warehouse holds one: narrow tables on a phone.
+    earlier = part["year_earlier"].is_not_null().any()
     rows = [
         html.Tr(
             [
                 html.Th(r["measure"], scope="row"),
                 html.Td(figure_text(r), className="num"),
                 html.Td(against_text(r)),
-                html.Td(year_text(r), className="num"),
+                *([html.Td(year_text(r), className="num")] if earlier else []),
             ]
         )
         for r in part.iter_rows(named=True)
     ]
-    head = html.Tr(
-        [html.Th(t, scope="col") for t in ("Measure", "Figure", "Read against", "A year earlier")]
-    )
+    titles = ("Measure", "Figure", "Read against") + (("A year earlier",) if earlier else ())
+    head = html.Tr([html.Th(t, scope="col") for t in titles])
     return captioned_table(
         f"{service}: other measures, {period_text(first)}", head, rows, "measures-table"
     )
