@@ -79,7 +79,7 @@ class StandardSpec(Strict):
 
     id: str = Field(pattern=SLUG_ID)
     wording: str
-    measure: Literal["share_on_time", "share_within", "mean", "percentile_90"]
+    measure: Literal["share_on_time", "share_within", "mean", "percentile_90", "count"]
     measure_id: str | None = Field(None, description="Which declared measure it judges.")
     comparator: Literal[">=", "<="]
     target_percent: Decimal | None = Field(None, gt=0, le=100)
@@ -87,7 +87,7 @@ class StandardSpec(Strict):
     target_from_row: bool = Field(
         False, description="Each row carries its own published standard and target share."
     )
-    unit: Literal["percent", "seconds"] = "percent"
+    unit: Literal["percent", "seconds", "count"] = "percent"
     grain: Literal["day", "month", "fiscal_year"]
     set_by: Literal["agency", "tracker"]
     reason: str | None = None
@@ -205,12 +205,25 @@ class OrganisationSpec(Strict):
     )
 
 
+DIRECTION = {"share": "higher", "seconds": "lower", "count": "neither"}
+"""Which way is better, unless an entry says: a larger share, a shorter time; a volume neither."""
+
+
 class MeasureSpec(Strict):
-    """A figure each row carries: a share built from counts, or a single value."""
+    """A figure each row carries: a share built from counts, a single value, or a count.
+
+    A measure no standard names is still loaded, and published in the `measures` table.
+    """
 
     id: str = Field(pattern=SLUG_ID)
     service: str
-    kind: Literal["share", "value"]
+    kind: Literal["share", "value", "count"]
+    counted: list[str] = Field(default_factory=list, description="A count: columns summed.")
+    applies_to: list[str] = Field(
+        default_factory=list,
+        description="A count: columns summed giving who it counts among; none, and the count "
+        "is not applicable [z] (no 12-hour waits where there were no attendances).",
+    )
     denominator: list[str] = Field(default_factory=list, description="Columns summed.")
     numerator: list[str] = Field(default_factory=list, description="Columns summed.")
     numerator_is_denominator_minus: list[str] = Field(
@@ -220,7 +233,10 @@ class MeasureSpec(Strict):
     published_share: str | None = Field(
         None, description="The agency's own rounded share; where given, it is the figure judged."
     )
-    unit: Literal["share", "seconds"] = "share"
+    unit: Literal["share", "seconds", "count"] = "share"
+    direction: Literal["higher", "lower", "neither"] | None = Field(
+        None, description="Which way is better (default: share higher, time lower, count neither)."
+    )
     scale: Literal["fraction", "percent"] = Field(
         "fraction", description="How the published share is written: 0 to 1, or 0 to 100."
     )
@@ -229,6 +245,12 @@ class MeasureSpec(Strict):
     def _shape(self) -> MeasureSpec:
         if self.kind == "value" and (self.value is None or self.denominator):
             raise ValueError("a value measure names one 'value' column and no denominator")
+        if (
+            (self.kind == "count") != bool(self.counted)
+            or (self.kind == "count" and (self.unit != "count" or self.denominator or self.value))
+            or (self.applies_to and self.kind != "count")
+        ):
+            raise ValueError("a count names its 'counted' columns, unit = 'count' and no other")
         if self.kind == "share" and (
             not self.denominator
             or bool(self.numerator) == bool(self.numerator_is_denominator_minus)
@@ -242,7 +264,12 @@ class MeasureSpec(Strict):
     def columns(self) -> list[str]:
         """Every file column the measure reads."""
         own = [*self.denominator, *self.numerator, *self.numerator_is_denominator_minus]
+        own += [*self.counted, *self.applies_to]
         return own + [c for c in (self.value, self.published_share) if c]
+
+    def better(self) -> str:
+        """Which way is better: declared, else the unit's usual direction."""
+        return self.direction or DIRECTION[self.unit]
 
 
 class RowStandardSpec(Strict):
@@ -284,16 +311,20 @@ class InventorySpec(Strict):
     volumes: dict[str, str] = Field(
         default_factory=dict, description="Volume id = column of whole numbers, e.g. applications."
     )
+    stages: dict[str, str] = Field(
+        default_factory=dict,
+        description="Stage id = column saying Y or N: whether that stage is offered online.",
+    )
     markers: dict[str, Literal["[x]", "[z]", "[p]", "[r]"]] = Field(
         default_factory=dict, description="Text standing for a status, not a number: NA = '[z]'."
     )
 
-    @field_validator("volumes")
+    @field_validator("volumes", "stages")
     @classmethod
     def _volume_ids(cls, volumes: dict[str, str]) -> dict[str, str]:
         bad = [v for v in volumes if not re.fullmatch(SLUG_ID, v)]
         if bad:
-            raise ValueError(f"volume ids {bad} must be lower-case words joined by hyphens")
+            raise ValueError(f"ids {bad} must be lower-case words joined by hyphens")
         return volumes
 
 
@@ -361,6 +392,7 @@ class ObservationSource(SourceBase):
             return []
         org = self.organisation
         own = [inv.service_id_column, inv.service_name_column, *inv.volumes.values()]
+        own += inv.stages.values()
         names = [org.name_column] if org.name_column else []
         return sorted({*self.period.columns, org.code_column, *names, *own})
 

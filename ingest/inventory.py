@@ -28,6 +28,9 @@ def _stage(con: duckdb.DuckDBPyConnection, source: ObservationSource, inv: Inven
         f", {quote(col)} AS t{i}, TRY_CAST(trim({quote(col)}) AS BIGINT) AS n{i}"
         for i, col in enumerate(inv.volumes.values())
     )
+    volumes += "".join(
+        f", nullif(trim({quote(col)}), '') AS s{i}" for i, col in enumerate(inv.stages.values())
+    )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
         SELECT row_number, {text} AS period_text,
@@ -58,6 +61,10 @@ def _checks(source: ObservationSource, inv: InventorySpec) -> str:
             (f"t{i} IS NOT NULL AND n{i} IS NULL AND NOT {marked}", problem(col, f"t{i}", why))
         )
         arms.append((f"n{i} < 0", problem(col, f"t{i}", "negative")))
+    for i, col in enumerate(inv.stages.values()):
+        marked = f"list_contains({literal_list(list(inv.markers))}, s{i})"
+        bad = f"s{i} IS NOT NULL AND s{i} NOT IN ('Y', 'N') AND NOT {marked}"
+        arms.append((bad, problem(col, f"s{i}", "not Y, N or a declared marker")))
     return problems(arms)
 
 
@@ -79,6 +86,17 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, inv: Inve
                    $volume, n{i}, CASE WHEN n{i} IS NULL THEN {marker} END
                FROM judged WHERE {KEPT}""",  # noqa: S608
             {**params, "volume": volume_id, "texts": list(inv.markers),
+             "codes": list(inv.markers.values())},
+        )  # fmt: skip
+    for i, stage_id in enumerate(inv.stages):
+        # Y online, N not; a declared marker's text stands for its status, a blank for [x].
+        con.execute(
+            f"""INSERT INTO service_stages SELECT $source, $load, row_number, period, service_id,
+                   $stage, CASE s{i} WHEN 'Y' THEN true WHEN 'N' THEN false END,
+                   CASE WHEN s{i} IS NULL THEN '[x]' WHEN s{i} NOT IN ('Y', 'N') THEN
+                        $codes[list_position($texts, s{i})] END
+               FROM judged WHERE {KEPT}""",  # noqa: S608
+            {**params, "stage": stage_id, "texts": list(inv.markers),
              "codes": list(inv.markers.values())},
         )  # fmt: skip
 

@@ -244,6 +244,13 @@ def _insert(con: duckdb.DuckDBPyConnection, source: ObservationSource, m: Measur
         if m.published_share:  # the agency's own figure is the one it judged itself on
             value = f"coalesce({_alias(cols, m.published_share)}, {value})"
         otherwise = f"CASE WHEN {den} IS NULL THEN '[x]' WHEN {den} = 0 THEN '[z]' END"
+    elif m.kind == "count":
+        num = den = "NULL"
+        value, otherwise = _sum(cols, m.counted), "'[x]'"
+        if m.applies_to:  # nobody it could count: not applicable, not a perfect zero
+            among = _sum(cols, m.applies_to)
+            value = f"CASE WHEN {among} > 0 THEN {value} END"
+            otherwise = f"CASE WHEN {among} = 0 THEN '[z]' ELSE '[x]' END"
     else:
         num = den = "NULL"
         value, otherwise = _alias(cols, m.value or ""), "'[x]'"

@@ -14,7 +14,7 @@ from ingest.read import now
 from metrics.build import build_measures
 from settings import get_settings
 
-ROW_TABLES = ("cases", "observations", "services", "service_volumes", "rejects")
+ROW_TABLES = ("cases", "observations", "services", "service_volumes", "service_stages", "rejects")
 
 
 def remove(source_id: str, warehouse: Path) -> dict[str, int]:

@@ -82,7 +82,7 @@ def catalog_fingerprint(sources: list[Source]) -> str:
 
 def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     """Replace the catalog tables with the entries as they are now."""
-    con.execute("DELETE FROM sources; DELETE FROM standards")
+    con.execute("DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog")
     for s in sources:
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -90,6 +90,11 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
              s.source_url, s.attribution, s.kind, s.cadence, s.publication_lag_days,
              s.data_as_of, s.reconciles_with],
         )  # fmt: skip
+        for m in s.measures if isinstance(s, ObservationSource) else []:
+            con.execute(
+                "INSERT INTO measure_catalog VALUES (?, ?, ?, ?, ?)",
+                [s.id, m.id, m.service, m.unit, m.better()],
+            )
         for st in s.standards:
             version = 1 + sum(
                 1 for o in s.standards if o.id == st.id and o.valid_from < st.valid_from
@@ -170,7 +175,7 @@ def _load_rows(
 
 def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int) -> None:
     for old_id in old_ids:
-        for table in ("cases", "observations", "services", "service_volumes"):
+        for table in ("cases", "observations", "services", "service_volumes", "service_stages"):
             con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
         con.execute(
             "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
@@ -225,7 +230,9 @@ def load_source_files(
 ) -> list[FileOutcome]:  # fmt: skip
     """Load a source's new or revised files: its inventory first, then its own files.
 
-    A changed inventory reloads the source's files, so that every row takes its names.
+    A changed inventory reloads the source's files, so that every row takes its names; a
+    changed entry (a measure or volume added, say) reloads them all, so that every row is
+    read as the entry now says.
     """
     files = source.files(data_dir)
     if not files:
@@ -233,15 +240,24 @@ def load_source_files(
             f"{source.id}: no files match {source.file.pattern!r} under {data_dir}"
         )
     listed = source.inventory_files(data_dir) if isinstance(source, ObservationSource) else []
+    key, reading = f"entry:{source.id}", entry_fingerprint(source)
+    stale = _meta(con, key) != reading
     outcomes: list[FileOutcome] = []
     for path in [*listed, *files]:
         if progress:
             progress(f"{source.id}: {path.name}")
         inventory = path in listed
         renamed = any(o.status in ("loaded", "revised") for o in outcomes[: len(listed)])
-        force = not inventory and renamed
+        force = stale or (not inventory and renamed)
         outcomes.append(load_new_file(con, source, path, inventory=inventory, force=force))
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, reading])
     return outcomes
+
+
+def entry_fingerprint(source: Source) -> str:
+    """A hash of how an entry reads its files (its standards are applied later, by metrics)."""
+    text = source.model_dump_json(exclude={"standards"})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:

@@ -24,6 +24,11 @@ CREATE TABLE IF NOT EXISTS standards (
     reason VARCHAR, citation_url VARCHAR, valid_from DATE NOT NULL, valid_to DATE,
     PRIMARY KEY (standard_id, version)
 );
+-- Every measure an entry declares, judged or not: what it is called and which way is better.
+CREATE TABLE IF NOT EXISTS measure_catalog (
+    source_id VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL, direction VARCHAR NOT NULL, PRIMARY KEY (source_id, measure_id)
+);
 CREATE SEQUENCE IF NOT EXISTS load_ids;
 CREATE TABLE IF NOT EXISTS loads (
     load_id BIGINT PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
@@ -64,6 +69,12 @@ CREATE TABLE IF NOT EXISTS service_volumes (
     period_start DATE NOT NULL, service_id VARCHAR NOT NULL, volume_id VARCHAR NOT NULL,
     volume BIGINT, marker VARCHAR
 );
+-- Whether each stage of a service (application, decision, ...) can be done online.
+CREATE TABLE IF NOT EXISTS service_stages (
+    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
+    period_start DATE NOT NULL, service_id VARCHAR NOT NULL, stage_id VARCHAR NOT NULL,
+    online BOOLEAN, marker VARCHAR
+);
 CREATE TABLE IF NOT EXISTS rejects (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
     row_number BIGINT NOT NULL, column_name VARCHAR NOT NULL, value VARCHAR,
@@ -72,7 +83,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

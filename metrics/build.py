@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from metrics.league import band_league
+from metrics.measures import build_measures_table
 from metrics.series import build_series
 
 # The modules that only read what is built; every other module of metrics/ can change a
@@ -242,6 +243,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(MEASURES)
+        build_measures_table(con)
         band_league(con, min_judged)
         build_series(con)
     except BaseException:

@@ -37,6 +37,30 @@ MEASURES: dict[str, str] = {
     "Change on previous period": "The month's figure less the previous period's, and less "
     "the same period a year earlier; left blank where either figure is missing, never "
     "estimated.",
+    "Volume": "How many requests were received (opened) in the month, attendances or "
+    "applications: the scale behind a percentage. Neither more nor fewer is better. Shown "
+    "with the change on the same period a year earlier where the warehouse holds it.",
+    "Backlog past target": "For a case-level source: requests open at the end of the month "
+    "(the first moment of the next) whose target time had passed. A request closed exactly "
+    "at the month's end is not counted. Median days overdue is the median, over that "
+    "backlog, of the days from each request's target to the month's end.",
+    "Time to close": "For the requests closed in the month: the median and 90th centile of "
+    "days from open to close (linear interpolation between ranks, as Excel's "
+    "PERCENTILE.INC), read against the median target time (target minus open) of those "
+    "closed with a target.",
+    "Provisional [p]": "A month the data ends inside: its backlog is counted at the data's "
+    "as-of time and its volumes and times cover only part of it.",
+    "Digital take-up": "Where a service inventory publishes applications by channel: a "
+    "service's online applications / all its applications, and a department's across its "
+    "services weighted by volume (the services with both figures). A service with no "
+    "online channel (online applications 'not applicable') has none online; one whose online "
+    "figure is missing is left out, never counted as none.",
+    "Stages online": "Of a service's stages (account registration, authentication, "
+    "application, decision, issuance, feedback), those offered online out of those that "
+    "apply to it; a stage marked not applicable is left out.",
+    "12-hour waits from decision to admit": "NHS England's count of patients who waited "
+    "over 12 hours in A&E from a decision to admit to admission. The standard allows none "
+    "(≤ 0); a provider with no A&E attendances that month is not applicable.",
     "Rank": "Organisations placed by share of judged periods met, ties sharing a rank. Shown "
     "for completeness; the funnel-plot band is the fairer comparison.",
     "Statistical process control": "As NHS England's Making Data Count: limits at the mean "
@@ -76,6 +100,9 @@ TABLES: dict[str, str] = {
     "days_met": "One row per service and month: days met, not met and not applicable.",
     "judgements": "Every judged standard-period, daily, monthly or yearly, in one shape: the "
     "records download.",
+    "measures": "Every measure in one shape: one row per organisation, service, measure and "
+    "period, with value, numerator, denominator, unit, which way is better, any target, a "
+    "status marker, and the figure a year earlier: the measures download.",
     "reconciliation": "A source that republishes another's figures, checked figure by figure "
     "against it.",
     "league": "Organisations of an area per league window, with intervals, bands and ranks.",

@@ -13,6 +13,7 @@ import polars as pl
 
 from metrics import spc
 from metrics.cache import cached
+from metrics.measures import CASE_MEASURES
 from metrics.reader import read_frame
 from metrics.series import POINT_SCHEMA, VERDICT_FIELDS
 from metrics.wording import days_met_headline
@@ -353,4 +354,60 @@ def yearly_judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -
     standard), newest year first. Columns as `judgements`."""
     return _judged(slug, "fiscal_year", con).sort(
         "period_start", "service", "standard_id", descending=[True, False, False], nulls_last=True
+    )
+
+
+@cached
+def other_measures(
+    slug: str, period: dt.date | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """The organisation's measures that no standard judges, for the period starting on
+    `period` (else its latest), case measures in their defined order.
+
+    Columns: service, service_slug, measure_id, measure, period_start, grain, value,
+    denominator, unit, direction, target, marker, year_earlier, change_on_year.
+    """
+    return read_frame(
+        """WITH mine AS (
+               SELECT * FROM measures m WHERE org_slug = $slug AND org_level = 'organisation'
+                 AND split_part(measure_id, ':', 1) NOT IN (
+                     SELECT measure_id FROM standards
+                     WHERE measure_id IS NOT NULL AND source_id = m.source_id)
+           )
+           SELECT service, service_slug, measure_id, measure, period_start, grain, value,
+                  denominator, unit, direction, target, marker, year_earlier, change_on_year
+           FROM mine
+           WHERE period_start = coalesce($period, (SELECT max(period_start) FROM mine))
+           ORDER BY service, coalesce(list_position($order, measure_id), 99), measure_id""",
+        {"slug": slug, "period": period, "order": list(CASE_MEASURES)},
+        con,
+    )
+
+
+@cached
+def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Digital take-up in the organisation's latest inventory year, one row per service, the
+    department's own volume-weighted figure ('All services') first.
+
+    Columns: service, period_start, online, applications, online_share, online_share_marker,
+    stages_online, stages, stages_marker.
+    """
+    return read_frame(
+        """WITH mine AS (
+               SELECT * FROM measures WHERE org_slug = $slug
+                 AND measure_id IN ('online-share', 'online-stages')
+           )
+           SELECT service, period_start,
+                  max(numerator) FILTER (WHERE measure_id = 'online-share') AS online,
+                  max(denominator) FILTER (WHERE measure_id = 'online-share') AS applications,
+                  max(value) FILTER (WHERE measure_id = 'online-share') AS online_share,
+                  max(marker) FILTER (WHERE measure_id = 'online-share') AS online_share_marker,
+                  max(numerator) FILTER (WHERE measure_id = 'online-stages') AS stages_online,
+                  max(denominator) FILTER (WHERE measure_id = 'online-stages') AS stages,
+                  max(marker) FILTER (WHERE measure_id = 'online-stages') AS stages_marker
+           FROM mine WHERE period_start = (SELECT max(period_start) FROM mine)
+           GROUP BY service, period_start
+           ORDER BY service <> 'All services', service""",
+        {"slug": slug},
+        con,
     )

@@ -74,6 +74,8 @@ def target_text(target: float, unit: str | None) -> str:
     """A target in its unit: '95%' for a share, '15 minutes' for 900 seconds; bare if unknown."""
     if unit == "share":
         return f"{target * 100:g}%"
+    if unit == "count":
+        return f"{target:,.0f}"
     if unit == "seconds":
         minutes, seconds = divmod(target, 60)
         if seconds == 0:

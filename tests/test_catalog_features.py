@@ -120,7 +120,10 @@ def test_file_total_is_reconciled_with_the_sum_of_organisations(tmp_path: Path) 
         ("total differs",
          "ae-within-4-hours 2024-01-01: file 235 of 250, sum of organisations 135 of 150"),
     ]  # fmt: skip
-    totals = "SELECT numerator, denominator FROM observations WHERE org_level = 'total'"
+    totals = (
+        "SELECT numerator, denominator FROM observations WHERE org_level = 'total' "
+        "AND measure_id = 'ae-within-4-hours'"
+    )
     assert query(tmp_path / "w.duckdb", totals) == [(235, 250)]  # the file's own total kept
 
 
@@ -136,7 +139,10 @@ def test_aliases_load_an_older_file_with_renamed_columns(tmp_path: Path) -> None
               "aliases": {"Org name": ["Organisation Name"], "Period": ["Month"]}}  # fmt: skip
     summary = run([nhs_entry(file=layout)], data, tmp_path / "b.duckdb")
     assert summary.files[0].counts is not None and summary.files[0].counts.rows_loaded == 2
-    names = "SELECT organisation, numerator, denominator FROM observations ORDER BY org_level"
+    names = (
+        "SELECT organisation, numerator, denominator FROM observations "
+        "WHERE measure_id = 'ae-within-4-hours' ORDER BY org_level"
+    )
     assert query(tmp_path / "b.duckdb", names) == [
         ("BASELINE HOSPITAL TRUST", 135, 150),
         ("England", 135, 150),

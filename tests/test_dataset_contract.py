@@ -37,6 +37,11 @@ CONTRACT = {
     "daily": """jurisdiction:string organisation:string service:string standard_id:string
         day:date due:integer on_time:integer no_target:integer share_on_time:number
         share_on_time_status:string target_percent:number status:string""",
+    "measures": """jurisdiction:string organisation:string org_level:string service:string
+        measure_id:string measure:string period_start:date period_end:date grain:string
+        value:number value_status:string numerator:integer denominator:integer unit:string
+        direction:string target:number year_earlier:number change_on_year:number
+        source_id:string""",
     "standards": """standard_id:string version:integer source_id:string wording:string
         measure:string comparator:string target_percent:number target_percent_status:string
         target_value:number target_value_status:string target_from_row:boolean unit:string
@@ -55,6 +60,7 @@ VIEWS = {
     "records": "jurisdiction=boston&from=2015-07&to=2015-07",
     "days-met": "organisation=boston-public-works-department&month=2015-07",
     "daily": "organisation=boston-public-works-department&month=2015-07",
+    "measures": "organisation=boston-public-works-department&from=2015-07&to=2015-07",
     "standards": "",
     "sources": "",
     "rejects": "",

@@ -72,8 +72,11 @@ def test_funnel_curve_passes_through_the_limits_ingest_stored(
     bundled_con: duckdb.DuckDBPyConnection,
 ) -> None:
     """Re-estimated from the league's reliable rows, the funnel is the one that banded it."""
-    for area, month in (("Boston", dt.date(2015, 7, 1)), ("NHS England", dt.date(2025, 6, 1))):
-        table = queries.league_table(area, month, bundled_con)
+    for area, month, standard in (
+        ("Boston", dt.date(2015, 7, 1), None),
+        ("NHS England", dt.date(2025, 6, 1), "nhs-ae-4-hours"),  # of its two standards
+    ):
+        table = queries.league_table(area, month, bundled_con, standard)
         curve = funnel_curve(table)
         counted = table.filter(pl.col("performance_denominator") > 0)
         assert counted.height > 0

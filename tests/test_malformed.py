@@ -422,7 +422,8 @@ def observations(warehouse: Path) -> list[tuple[object, ...]]:
     return query(
         warehouse,
         "SELECT org_code, organisation, org_level, period_start, numerator, denominator "
-        "FROM observations WHERE period_start = DATE '2024-12-01' ORDER BY row_number",
+        "FROM observations WHERE period_start = DATE '2024-12-01' "
+        "AND measure_id = 'ae-within-4-hours' ORDER BY row_number",
     )
 
 

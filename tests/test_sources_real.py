@@ -43,13 +43,14 @@ def test_nhs_ae_december_2024_equals_published_headline(
     num, den = bundled_con.sql(
         "SELECT sum(numerator), sum(denominator) FROM observations "
         "WHERE source_id = 'nhs-ae-monthly' AND org_level = 'organisation' "
-        "AND period_start = DATE '2024-12-01'"
+        "AND period_start = DATE '2024-12-01' AND measure_id = 'ae-within-4-hours'"
     ).fetchall()[0]
     assert (num, den) == (1668461, 2345934)
     assert round(num / den * 100, 1) == 71.1
     total = bundled_con.sql(
         "SELECT numerator, denominator FROM observations WHERE source_id = 'nhs-ae-monthly' "
-        "AND org_level = 'total' AND period_start = DATE '2024-12-01'"
+        "AND org_level = 'total' AND period_start = DATE '2024-12-01' "
+        "AND measure_id = 'ae-within-4-hours'"
     ).fetchall()
     assert total == [(num, den)]
 
@@ -133,12 +134,12 @@ def test_workbook_and_csv_of_june_2025_give_identical_figures(
     # Data" sheet equal the June 2025 CSV's: attendances, within 4 hours and the share.
     rows = bundled_con.sql(
         "SELECT differs, count(*) FROM reconciliation "
-        "WHERE source_id = 'nhs-ae-monthly-xlsx' GROUP BY 1"
+        "WHERE source_id = 'nhs-ae-monthly-xlsx' AND measure_id = 'ae-within-4-hours' GROUP BY 1"
     ).fetchall()
     assert rows == [(False, 202)]
     england = bundled_con.sql(
         "SELECT numerator, denominator FROM observations WHERE source_id = "
-        "'nhs-ae-monthly-xlsx' AND org_level = 'total'"
+        "'nhs-ae-monthly-xlsx' AND org_level = 'total' AND measure_id = 'ae-within-4-hours'"
     ).fetchall()
     assert england == [(1775669, 2350478)]  # 75.5% within 4 hours
 

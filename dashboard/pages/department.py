@@ -13,6 +13,7 @@ from dashboard.api import links
 from dashboard.pages._not_found import not_found
 from dashboard.ui import forms, tables
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
+from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
 from dashboard.web.params import QueryValue, choose_month
 from metrics import queries, series, standard_series
@@ -115,6 +116,10 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             forms.view_form(f"/department/{slug}", months, choice.month),
             tables.legend(),
             *sections,
+            other_measures(
+                queries.other_measures(slug or "", choice.month),
+                links.download_links("measures", {"organisation": slug}, "every measure"),
+            ),
             links.download_links("days-met", view, "the days-met records"),
             links.download_links("daily", view, "the figures for each day"),
         ]
@@ -150,6 +155,10 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
             html.H1(org["organisation"]),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
+            other_measures(
+                queries.other_measures(slug),
+                links.download_links("measures", {"organisation": slug}, "every measure"),
+            ),
         ]
     )
 
@@ -174,6 +183,7 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
             ),
             tables.standards_year_table(latest, pages, caption),
             links.download_links("records", {"organisation": slug}, "these figures"),
+            take_up_section(queries.take_up(slug)),
         ]
     )
 

@@ -25,7 +25,7 @@ CONFIG: Graph.Config = {
 }
 SCALE = {"share": 100.0, "seconds": 1 / 60}
 LABELLED = 40  # more rank labels than this crowd each other; hover and the table name them all
-AXIS_TITLE = {"share": "Share (%)", "seconds": "Minutes"}
+AXIS_TITLE = {"share": "Share (%)", "seconds": "Minutes", "count": "Number", "days": "Days"}
 
 
 def _layout(figure: go.Figure, x_title: str, y_title: str) -> go.Figure:

@@ -103,6 +103,8 @@ def band_text(band: str | None, reliability: str | None, unit: str | None = None
         return "Too few periods judged to compare [u]"
     if band is None and unit == "seconds":
         return "No funnel: times are published without their spread"
+    if band is None and unit == "count":
+        return "No funnel: a count has no share to compare"
     return (band or "–").capitalize()
 
 

@@ -17,9 +17,14 @@ MONTH_STATUS = {**STATUS_LABEL, "not_applicable": "Not applicable", "no_data": "
 
 
 def value_text(value: float | None, unit: str) -> str:
-    """A measured value as a reader sees it: '71.1%' for a share, '9:14' for seconds."""
+    """A measured value as a reader sees it: '71.1%' for a share, '9:14' for seconds,
+    '46,766' for a count, '6.5 days' for days."""
     if value is None:
         return "–"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f} days"
     if unit == "seconds":
         minutes, seconds = divmod(round(value), 60)
         return f"{minutes}:{seconds:02d}"

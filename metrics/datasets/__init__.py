@@ -11,12 +11,21 @@ available, [z] not applicable, [p] provisional, [r] revised, [u] low reliability
 
 from __future__ import annotations
 
-from metrics.datasets import daily, days_met, league, records, rejects, sources, standards
+from metrics.datasets import (
+    daily,
+    days_met,
+    league,
+    measures,
+    records,
+    rejects,
+    sources,
+    standards,
+)
 from metrics.datasets.base import Dataset, Field, Filters, Rows, SqlQuery
 
 DATASETS: dict[str, Dataset] = {
     module.DATASET.name: module.DATASET
-    for module in (league, records, days_met, daily, standards, sources, rejects)
+    for module in (league, records, days_met, daily, measures, standards, sources, rejects)
 }
 
 __all__ = ["DATASETS", "Dataset", "Field", "Filters", "Rows", "SqlQuery"]

@@ -98,6 +98,10 @@ def fields(*rows: tuple[str, ...]) -> tuple[Field, ...]:
     return tuple(out)
 
 
+IN_VIEW = """($j IS NULL OR jurisdiction = $j)
+  AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))"""
+"""SQL for rows of the view's area and organisations (every one where none is named)."""
+
 S, INT, N, D, T, B = "string", "integer", "number", "date", "datetime", "boolean"
 ORG = ("organisation", S, "Organisation (department, trust or agency) as the source names it")
 WHERE = ("jurisdiction", S, "Area whose organisations are compared")

@@ -1,0 +1,213 @@
+"""Every measure in one long shape, the `measures` table: computed at ingest, never in a page.
+
+One row per organisation, service, measure and period, with its value, numerator,
+denominator, unit, which way is better, any target it is read against, and a GSS status
+marker. Case-level sources give five measures per service and month:
+
+- `requests-received`: requests opened in the month;
+- `backlog-past-target`: requests open past their target at the month's end, that is,
+  due before the first moment of the next month and not closed by then;
+- `backlog-median-days-overdue`: the median, over that backlog, of days from target to
+  the month's end;
+- `resolve-median-days`, `resolve-p90-days`: the median and 90th centile (linear
+  interpolation between ranks, as Excel's PERCENTILE.INC) of days from open to close of the
+  requests closed in the month, read against the median target time of those with one.
+
+A service inventory with volumes named `applications` and `applications-online` gives
+digital take-up: `online-share`, online applications / all applications, per service and,
+volume-weighted, for the department ('All services'); a service with no online channel
+(online applications marked not applicable) has none online. With `stages`, it gives
+`online-stages`: the stages offered online / the stages that apply (Y or N, not NA).
+
+A month the data ends inside (its end after data_as_of) is measured at data_as_of and
+marked provisional [p]. Aggregate sources give every measure their entry declares; a service
+inventory gives each service's declared volumes. Each figure carries the same measure's
+figure a year earlier, where the warehouse holds one, and the change on it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+CASE_MEASURES: dict[str, tuple[str, str, str]] = {
+    "requests-received": ("Requests received", "count", "neither"),
+    "backlog-past-target": ("Open past target at month end", "count", "lower"),
+    "backlog-median-days-overdue": ("Median days overdue", "days", "lower"),
+    "resolve-median-days": ("Median days to close", "days", "lower"),
+    "resolve-p90-days": ("90th centile days to close", "days", "lower"),
+}
+"""Measure id: (label, unit, which way is better), for every case-level source."""
+
+SQL = """
+-- Every service's months, from the first month with requests opened to the month of
+-- data_as_of (or the last month opened), with the moment its backlog is counted.
+CREATE OR REPLACE TEMP TABLE case_months AS
+SELECT f.source_id, f.jurisdiction, s.organisation, s.service, m.month::DATE AS month,
+       least(m.month + INTERVAL 1 MONTH, f.data_as_of) AS snapshot,
+       f.data_as_of < m.month + INTERVAL 1 MONTH AS partial
+FROM source_facts f
+JOIN (SELECT source_id, organisation, service FROM due_days
+      UNION SELECT source_id, organisation, service FROM no_target_days) s USING (source_id)
+CROSS JOIN LATERAL (
+    SELECT unnest(generate_series(date_trunc('month', f.first_opened),
+                                  date_trunc('month', least(last_day(f.last_opened),
+                                                            f.data_as_of::DATE)),
+                                  INTERVAL 1 MONTH)) AS month
+) m;
+
+CREATE OR REPLACE TEMP TABLE case_measures AS
+WITH received AS (
+    SELECT source_id, organisation, service, date_trunc('month', opened_at)::DATE AS month,
+           count(*) AS received
+    FROM cases GROUP BY ALL
+), resolved AS (
+    SELECT source_id, organisation, service, date_trunc('month', closed_at)::DATE AS month,
+           count(*) AS closed,
+           quantile_cont(epoch(closed_at) - epoch(opened_at), [0.5, 0.9]) AS q,
+           median(epoch(due_at) - epoch(opened_at)) / 86400 AS target_days
+    FROM cases WHERE closed_at IS NOT NULL GROUP BY ALL
+), late AS (
+    -- Only a request still open at the first month's end after its target can be in any
+    -- month's backlog: most close sooner, so the range join below sees few rows.
+    SELECT source_id, organisation, service, opened_at, due_at, closed_at FROM cases
+    WHERE due_at IS NOT NULL
+      AND (closed_at IS NULL OR closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH)
+), backlog AS (
+    SELECT m.source_id, m.organisation, m.service, m.month, count(*) AS past_target,
+           -- the median of (snapshot - target) is the snapshot less the median target
+           (epoch(m.snapshot) - median(epoch(c.due_at))) / 86400 AS median_overdue
+    FROM late c JOIN case_months m ON m.source_id = c.source_id
+         AND m.organisation = c.organisation AND m.service = c.service
+         AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot
+         AND (c.closed_at IS NULL OR c.closed_at > m.snapshot)
+    GROUP BY m.source_id, m.organisation, m.service, m.month, m.snapshot
+)
+SELECT m.*, coalesce(r.received, 0) AS received, coalesce(b.past_target, 0) AS past_target,
+       b.median_overdue, coalesce(z.closed, 0) AS closed, z.q[1] / 86400 AS resolve_median,
+       z.q[2] / 86400 AS resolve_p90, z.target_days
+FROM case_months m
+LEFT JOIN received r USING (source_id, organisation, service, month)
+LEFT JOIN resolved z USING (source_id, organisation, service, month)
+LEFT JOIN backlog b USING (source_id, organisation, service, month);
+
+-- Digital take-up: each service's applications and online applications; an online channel
+-- not applicable ([z]) means none were made online.
+CREATE OR REPLACE TEMP TABLE take_up AS
+SELECT source_id, organisation, service, service_id, period_start, total, total_marker,
+       CASE WHEN online IS NOT NULL THEN online WHEN online_marker = '[z]' THEN 0 END
+           AS online, online_marker
+FROM (
+    SELECT v.source_id, sv.organisation, sv.service, v.service_id, v.period_start,
+           max(v.volume) FILTER (WHERE v.volume_id = 'applications') AS total,
+           max(v.marker) FILTER (WHERE v.volume_id = 'applications') AS total_marker,
+           max(v.volume) FILTER (WHERE v.volume_id = 'applications-online') AS online,
+           max(v.marker) FILTER (WHERE v.volume_id = 'applications-online') AS online_marker
+    FROM service_volumes v JOIN services sv USING (source_id, period_start, service_id)
+    WHERE v.volume_id IN ('applications', 'applications-online')
+      AND sv.organisation IS NOT NULL
+    GROUP BY ALL
+    HAVING count(*) FILTER (WHERE v.volume_id = 'applications-online') > 0
+);
+
+CREATE OR REPLACE TEMP TABLE take_up_rows AS
+SELECT source_id, organisation, service, period_start, 'online-share' AS measure_id,
+       'Online share of applications' AS measure, online AS numerator, total AS denominator,
+       CASE WHEN total > 0 THEN online / total END AS value,
+       CASE WHEN total IS NULL THEN coalesce(total_marker, '[x]') WHEN total = 0 THEN '[z]'
+            WHEN online IS NULL THEN coalesce(online_marker, '[x]') END AS marker
+FROM take_up
+UNION ALL
+-- The department's take-up weighted by volume: over the services with both figures.
+SELECT source_id, organisation, 'All services', period_start, 'online-share',
+       'Online share of applications', sum(online), sum(total),
+       sum(online) / nullif(sum(total), 0),
+       CASE WHEN coalesce(sum(total), 0) = 0 THEN '[z]' END
+FROM take_up WHERE total > 0 AND online IS NOT NULL OR total = 0
+GROUP BY ALL
+UNION ALL
+SELECT st.source_id, sv.organisation, sv.service, st.period_start, 'online-stages',
+       'Stages offered online', count(*) FILTER (WHERE st.online), count(st.online),
+       count(*) FILTER (WHERE st.online) / nullif(count(st.online), 0),
+       CASE WHEN count(st.online) = 0 THEN '[z]' END
+FROM service_stages st JOIN services sv USING (source_id, period_start, service_id)
+WHERE sv.organisation IS NOT NULL
+GROUP BY st.source_id, sv.organisation, sv.service, st.service_id, st.period_start;
+
+CREATE OR REPLACE TEMP TABLE measure_rows AS
+WITH cased AS (
+    SELECT c.source_id, c.jurisdiction, c.organisation, 'organisation' AS org_level,
+           c.service, k.measure_id, c.month AS period_start, last_day(c.month) AS period_end,
+           'month' AS grain,
+           CASE k.measure_id WHEN 'requests-received' THEN c.received
+                WHEN 'backlog-past-target' THEN c.past_target
+                WHEN 'backlog-median-days-overdue' THEN c.median_overdue
+                WHEN 'resolve-median-days' THEN c.resolve_median
+                ELSE c.resolve_p90 END::DOUBLE AS value,
+           NULL::BIGINT AS numerator,
+           CASE WHEN k.measure_id = 'backlog-median-days-overdue' THEN c.past_target
+                WHEN k.measure_id LIKE 'resolve-%' THEN c.closed END::BIGINT AS denominator,
+           CASE WHEN k.measure_id LIKE 'resolve-%' THEN c.target_days END AS target,
+           c.partial
+    FROM case_measures c CROSS JOIN case_measure_kinds k
+)
+SELECT c.* EXCLUDE (partial), k.measure, k.unit, k.direction,
+       CASE WHEN c.value IS NULL THEN '[z]' WHEN c.partial THEN '[p]' END AS marker
+FROM cased c JOIN case_measure_kinds k USING (measure_id)
+UNION ALL BY NAME
+-- Aggregate files: every declared measure, judged or not; a row that is itself a standard
+-- is one measure of its own (as in judgements: 'share-meeting-standard:1008').
+SELECT o.source_id, s.jurisdiction, o.organisation, o.org_level, o.service,
+       o.measure_id || coalesce(':' || o.row_standard_id, '') AS measure_id, o.period_start,
+       o.period_end, o.grain, o.value, o.numerator, o.denominator, NULL::DOUBLE AS target,
+       k.measure, o.unit, k.direction, o.marker
+FROM observations o JOIN sources s USING (source_id)
+JOIN measure_catalog k USING (source_id, measure_id)
+WHERE s.reconciles_with IS NULL
+UNION ALL BY NAME
+-- A service inventory's declared volumes (applications, enquiries, visits) per service.
+SELECT v.source_id, s.jurisdiction, sv.organisation, 'organisation' AS org_level,
+       sv.service, v.volume_id AS measure_id, v.period_start,
+       (v.period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE AS period_end,
+       'fiscal_year' AS grain, v.volume::DOUBLE AS value, NULL::BIGINT AS numerator,
+       NULL::BIGINT AS denominator, NULL::DOUBLE AS target,
+       upper(left(v.volume_id, 1)) || replace(v.volume_id[2:], '-', ' ') AS measure,
+       'count' AS unit,
+       'neither' AS direction, v.marker
+FROM service_volumes v JOIN sources s USING (source_id)
+JOIN services sv USING (source_id, period_start, service_id)
+WHERE sv.organisation IS NOT NULL
+UNION ALL BY NAME
+SELECT t.source_id, s.jurisdiction, t.organisation, 'organisation' AS org_level, t.service,
+       t.measure_id, t.period_start,
+       (t.period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY)::DATE AS period_end,
+       'fiscal_year' AS grain, t.value::DOUBLE AS value, t.numerator::BIGINT AS numerator,
+       t.denominator::BIGINT AS denominator, NULL::DOUBLE AS target, t.measure,
+       'share' AS unit, 'higher' AS direction, t.marker
+FROM take_up_rows t JOIN sources s USING (source_id);
+
+CREATE OR REPLACE TABLE measures AS
+SELECT m.source_id, m.jurisdiction, m.organisation,
+       slug(m.jurisdiction || '-' || m.organisation) AS org_slug, m.org_level, m.service,
+       slug(m.service) AS service_slug, m.measure_id, m.measure, m.period_start, m.period_end,
+       m.grain, m.value, m.numerator, m.denominator, m.unit, m.direction, m.target, m.marker,
+       y.value AS year_earlier, m.value - y.value AS change_on_year
+FROM measure_rows m
+LEFT JOIN measure_rows y ON y.source_id = m.source_id AND y.organisation = m.organisation
+     AND y.org_level = m.org_level AND y.service = m.service
+     AND y.measure_id = m.measure_id
+     AND y.period_start = (m.period_start - INTERVAL 1 YEAR)::DATE
+ORDER BY m.jurisdiction, m.organisation, m.service, m.measure_id, m.period_start;
+"""
+
+
+def build_measures_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the `measures` table from the cases, observations and inventories loaded."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE case_measure_kinds "
+        "(measure_id VARCHAR, measure VARCHAR, unit VARCHAR, direction VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO case_measure_kinds VALUES (?, ?, ?, ?)",
+        [[key, *about] for key, about in CASE_MEASURES.items()],
+    )
+    con.execute(SQL)
