@@ -94,13 +94,13 @@ def league_table(
     case volumes, 99.8% limits: 'above expected', 'within expected range', 'below expected'),
     reliability ('[u]' when fewer periods were judged than the minimum; such rows are neither
     banded nor ranked), lower_95, upper_95, lower_998, upper_998 (the funnel's limits at the
-    row's performance denominator).
+    row's performance denominator), standard_set_by ('agency' or 'tracker').
     """
     if standard is None:
         choices = league_standards(jurisdiction, con)
         standard = str(choices["standard_id"][0]) if choices.height else "all"
     return read_frame(
-        f"""SELECT {", ".join(LEAGUE_COLUMNS)}
+        f"""SELECT {", ".join(LEAGUE_COLUMNS)}, {SET_BY} AS standard_set_by
            FROM league WHERE jurisdiction = $j AND month = $month AND standard_id = $s
            ORDER BY rank NULLS LAST, organisation""",  # noqa: S608 - constant columns
         {"j": jurisdiction, "month": month, "s": standard},
@@ -108,11 +108,19 @@ def league_table(
     )
 
 
+SET_BY = """(SELECT CASE WHEN bool_or(st.set_by = 'tracker') THEN 'tracker' ELSE 'agency' END
+    FROM standards st JOIN sources src ON src.source_id = st.source_id
+    WHERE src.jurisdiction = league.jurisdiction
+      AND (league.standard_id = 'all' OR st.standard_id = league.standard_id))"""
+"""Who set a league row's standard: 'tracker' if this site set it (or any of those pooled
+under 'all'), else 'agency'."""
+
+
 def _judged(slug: str, grain: str, con: duckdb.DuckDBPyConnection | None) -> pl.DataFrame:
     """An organisation's judged periods at one grain; the callers choose the order."""
     return read_frame(
         """SELECT service, standard_id, standard, period_start, numerator, denominator,
-                  value, target, comparator, unit, marker, status, org_slug
+                  value, target, comparator, unit, marker, status, org_slug, set_by
            FROM judgements WHERE org_slug = $slug AND grain = $grain""",
         {"slug": slug, "grain": grain},
         con,
@@ -125,7 +133,7 @@ def judgements(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.Da
 
     Columns: service, standard_id, standard, period_start, numerator, denominator, value,
     target, comparator, unit, marker (GSS status: [x] missing, [z] not applicable), status,
-    org_slug.
+    org_slug, set_by ('agency' or 'tracker': who set the standard).
     """
     return _judged(slug, "month", con).sort(
         "service", "standard_id", "period_start", descending=[False, False, True], nulls_last=True

@@ -12,6 +12,7 @@ from dashboard.pages._compare_view import MAX_ORGS, CompareView
 from dashboard.ui.forms import select
 from dashboard.ui.tables import captioned_table
 from dashboard.ui.text import STATUS_MARK, aria, value_text
+from dashboard.ui.whose import caption_note
 from dashboard.web.params import month_text
 from metrics.wording import league_window, month_name, percent
 
@@ -119,7 +120,7 @@ def compare_table(view: CompareView, part: pl.DataFrame, records: pl.DataFrame) 
             + [total_cell(totals.get(s), grain) for s in view.orgs]
         )
     )
-    caption = f"{part['standard'][0]}: each month" + (
+    caption = f"{part['standard'][0]}{caption_note(str(part['standard_id'][0]))}: each month" + (
         " (service-days met of those judged)" if grain == "day" else ""
     )
     return captioned_table(caption, head, body)

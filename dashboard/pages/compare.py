@@ -12,7 +12,7 @@ from dash import html
 from dashboard.api.links import download_links
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
-from dashboard.ui import forms
+from dashboard.ui import forms, whose
 from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
@@ -71,14 +71,17 @@ def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
     """One standard: each organisation's record in words, then the months side by side."""
     grain = str(part["grain"][0])
     records = compare.met_records(part, view.orgs)
+    note = whose.caption_note(str(part["standard_id"][0]))
+    record = compare.record_sentence(records, grain)
     sentences = [
-        compare.record_sentence(records, grain),
+        record.removesuffix(".") + note + "." if note and record else record,
         compare.spread_sentence(records),
         compare.together_sentence(part, len(view.orgs)),
     ]
     return html.Section(
         [
             html.H2(str(part["standard"][0])),
+            *whose.note(str(part["standard_id"][0])),
             *[
                 html.P(s, className="lead" if i == 0 else None)
                 for i, s in enumerate(sentences)

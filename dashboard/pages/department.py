@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import forms, tables
+from dashboard.ui import forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
@@ -44,10 +44,11 @@ def service_section(
     """One service: its headline sentence, calendar, key, daily figures and monthly trend."""
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
+    standard = str(record["standard_id"])
     return html.Section(
         [
             html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
-            html.P(str(record["headline"]), className="headline"),
+            html.P(str(record["headline"]) + whose.caption_note(standard), className="headline"),
             html.Ul([html.Li(t) for t in summary_sentences(summary, target)], className="facts"),
             html.P(
                 f"{plural(record['due'], 'request')} {was(record['due'])} due; "
@@ -56,22 +57,23 @@ def service_section(
                 f"and {was(record['no_target'], 'is', 'are')} not judged.",
                 className="hint",
             ),
-            tables.days_calendar(service, days, month),
-            tables.days_table(service, days, month),
-            pooled_trend(slug, str(record["service_slug"]), service),
+            tables.days_calendar(service + whose.caption_note(standard), days, month),
+            tables.days_table(service + whose.caption_note(standard), days, month),
+            pooled_trend(slug, str(record["service_slug"]), service, whose.caption_note(standard)),
         ],
         className="service",
     )
 
 
-def pooled_trend(slug: str, service_slug: str, service: str) -> html.Div | html.P:
-    """The service's pooled share on time, month by month, against the standard (with SPC)."""
+def pooled_trend(slug: str, service_slug: str, service: str, note: str) -> html.Div | html.P:
+    """The service's pooled share on time, month by month, against the standard (with SPC);
+    `note` says whose standard it is where this tracker set it."""
     pooled = standard_series.pooled_months(slug, service_slug)
     return spc_panel(
         pooled,
         series.series_spc(pooled),
-        f"{service}: pooled share on time each month",
-        what="The pooled share on time met the standard",
+        f"{service}: pooled share on time each month{note}",
+        what="The pooled share on time met the standard" + note,
     )
 
 
@@ -113,6 +115,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.notice(choice.message),
+            *(whose.note(str(records["standard_id"][0])) if records.height else []),
             forms.view_form(f"/department/{slug}", months, choice.month),
             tables.legend(),
             *sections,
@@ -140,7 +143,10 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
                     )
                 ),
                 html.P(str(part["standard"][0]), className="hint"),
-                html.P(months_met_sentence(part), className="headline"),
+                html.P(
+                    months_met_sentence(part) + whose.caption_note(str(part["standard_id"][0])),
+                    className="headline",
+                ),
                 tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
                 monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
                 tables.months_table(part),

@@ -10,7 +10,7 @@ from dash import html
 from dashboard.api import links
 from dashboard.pages._league_view import choose_standard, sort_href, standard_part
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
-from dashboard.ui import charts, forms, tables
+from dashboard.ui import charts, forms, tables, whose
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
 from metrics.funnel import funnel_curve
@@ -61,6 +61,7 @@ def layout(
     view |= {"standard": chosen.standard_id} if chosen.several else {}
     by = choose_sort(league, one(sort), one(order))
     caption = f"{area.name} organisations, {window}: {chosen.wording}"
+    caption += whose.caption_note(chosen.standard_id)
     return html.Div(
         [
             html.H1(f"Which organisations met their standards? {area.name}, {window}"),
@@ -75,7 +76,11 @@ def layout(
             forms.view_form("/", months, choice.month, area.slug or "", grain),
             *standard_part(chosen, view),
             *search_part(q, area.slug or "", month_text(choice.month)),
-            html.P(headline(league, area.name, window), className="lead"),
+            html.P(
+                headline(league, area.name, window) + whose.caption_note(chosen.standard_id),
+                className="lead",
+            ),
+            *whose.note(chosen.standard_id),
             html.P(explainer(grain), className="hint"),
             tables.league_table(
                 sort_league(league, by), choice.month, caption, by, sort_href(view)

@@ -83,6 +83,15 @@ def layout(**_unknown: str) -> html.Div:
             _definitions(MEASURES),
             html.H2("Standards"),
             _standards(),
+            html.H3("Standards set by this tracker", id="set-by-tracker"),
+            html.P(
+                "Some agencies publish a target time for each request but no share of "
+                "requests that must meet it. A verdict needs both, so for those this tracker "
+                "sets the share itself (95%, the UK Border Force convention of '95% within "
+                "standard'), and says so beside every verdict judged against it. Such a "
+                "verdict is this tracker's reading of the agency's figures, not the agency's "
+                "own judgement of itself. The table above gives each reason."
+            ),
             download_links("standards", {}, "every version of every standard"),
             html.H2("Fields of a standard"),
             _definitions(STANDARD_FIELDS),

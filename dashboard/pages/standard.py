@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import tables
+from dashboard.ui import tables, whose
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
@@ -79,6 +79,7 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
             html.H1(f"{row['service']}, {org['organisation']}"),
             html.P(str(row["standard"]), className="lead"),
+            *whose.note(str(row["standard_id"])),
             *body,
             *download_links(slug or "", row),
         ]
@@ -107,7 +108,7 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
         sentence = sentence.replace(" months", " fiscal years")
     label_of = fiscal_year_label if grain == "fiscal_year" else tables.month_label
     return [
-        html.P(sentence, className="headline"),
+        html.P(sentence + whose.caption_note(str(periods["standard_id"][0])), className="headline"),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
@@ -125,7 +126,8 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
     return [
         html.P(
             f"Met its standard on {days_record.record.met} of {days_record.record.judged} days "
-            f"judged, {first:%-d %B %Y} to {last:%-d %B %Y}",
+            f"judged, {first:%-d %B %Y} to {last:%-d %B %Y}"
+            + whose.caption_note(str(row["standard_id"])),
             className="headline",
         ),
         html.Ul([html.Li(t) for t in record_sentences(days_record, "day")], className="facts"),
@@ -136,9 +138,12 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
         spc_panel(
             pooled,
             series.series_spc(pooled),
-            "Pooled share on time each month",
+            "Pooled share on time each month" + whose.caption_note(str(row["standard_id"])),
             level=2,
-            what="The pooled share on time met the standard",
+            what="The pooled share on time met the standard"
+            + whose.caption_note(str(row["standard_id"])),
         ),
-        tables.days_met_months_table(pooled, f"{row['service']}: days met each month"),
+        tables.days_met_months_table(
+            pooled, f"{row['service']}: days met each month{whose.caption_note(row['standard_id'])}"
+        ),
     ]

@@ -107,3 +107,9 @@ ORG = ("organisation", S, "Organisation (department, trust or agency) as the sou
 WHERE = ("jurisdiction", S, "Area whose organisations are compared")
 SERVICE = ("service", S, "Service or request type the standard applies to")
 STD = ("standard_id", S, "Identifier of the standard (see the standards dataset)")
+SET_BY = (
+    "standard_set_by",
+    S,
+    "Who set the standard judged: agency (published by the agency) or tracker (set by this "
+    "site where the agency publishes none; the reason is in the standards dataset)",
+)

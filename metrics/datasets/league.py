@@ -9,6 +9,7 @@ from metrics import queries
 from metrics.datasets.base import (
     INT,
     ORG,
+    SET_BY,
     Dataset,
     Filters,
     N,
@@ -79,6 +80,7 @@ DATASET = Dataset(
                     "expected, within expected range, below expected; empty when low "
                     "reliability or no counts are published"),
         ("reliability", S, "[u] when fewer periods were judged than the minimum"),
+        SET_BY,
     ),
     read=read,
     streamed=False,

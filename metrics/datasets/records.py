@@ -8,6 +8,7 @@ from metrics.datasets.base import (
     INT,
     ORG,
     SERVICE,
+    SET_BY,
     STD,
     WHERE,
     D,
@@ -28,7 +29,7 @@ SELECT jurisdiction, organisation, service, standard_id, standard, period_start,
            AS denominator_status,
        value, coalesce(marker, CASE WHEN value IS NULL THEN '[x]' END) AS value_status,
        target, CASE WHEN target IS NULL THEN '[x]' END AS target_status,
-       comparator, status
+       comparator, status, set_by AS standard_set_by
 FROM judgements
 WHERE org_level = 'organisation' AND ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
@@ -68,6 +69,7 @@ DATASET = Dataset(
         ("target_status", S),
         ("comparator", S, ">= (value must reach target) or <= (must not exceed it)"),
         ("status", S, "met, not_met, no_data or not_applicable"),
+        SET_BY,
     ),
     read=read,
     streamed=True,

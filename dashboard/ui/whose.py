@@ -1,0 +1,50 @@
+"""Whose standard a verdict is judged against, said beside the verdict where this tracker set it."""
+
+from __future__ import annotations
+
+from dash import html
+
+from metrics import queries
+from metrics.wording import comparator_sign
+
+WHY = "/methodology#set-by-tracker"
+
+
+def tracker_standard(standard_id: str) -> dict[str, object] | None:
+    """The latest version of a standard this tracker set (a row of `queries.standards`), or
+    None where the agency published it; 'gc:1008' is looked up as its catalog standard 'gc'."""
+    frame = queries.standards()
+    rows = [r for r in frame.iter_rows(named=True) if r["standard_id"] == standard_id.split(":")[0]]
+    return rows[-1] if rows and rows[-1]["set_by"] == "tracker" else None
+
+
+def target_words(row: dict[str, object]) -> str:
+    """'95%, a share' or '≤ 420 seconds, a time'."""
+    if row["target_percent"] is not None:
+        return f"{row['target_percent']:g}%, a share"
+    return f"{comparator_sign(str(row['comparator']))} {row['target_value']:g} seconds, a time"
+
+
+def caption_note(standard_id: str) -> str:
+    """' (against 95%, a share set by this tracker)' for a table's or chart's caption; ''."""
+    row = tracker_standard(standard_id)
+    return f" (against {target_words(row)} set by this tracker)" if row else ""
+
+
+def note(standard_id: str) -> list[html.P]:
+    """Beside a headline: 'Judged against 95%, a share set by this tracker: <why>', with a
+    link to the methodology's reason; nothing where the agency set the standard."""
+    row = tracker_standard(standard_id)
+    if row is None:
+        return []
+    return [
+        html.P(
+            [
+                f"Judged against {target_words(row)} set by this tracker, not by the agency: "
+                f"{row['reason']} ",
+                html.A("Why this tracker sets a standard", href=WHY),
+                ".",
+            ],
+            className="whose-standard",
+        )
+    ]
