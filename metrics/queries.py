@@ -238,6 +238,20 @@ def standards(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     )
 
 
+@cached
+def standards_set_by(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Who set each standard version, and against what: what a verdict's note needs.
+    Columns: standard_id, version, set_by, comparator, target_percent, target_value, reason."""
+    return read_frame(
+        """SELECT standard_id, version, set_by, comparator,
+                  target_percent::DOUBLE AS target_percent,
+                  target_value::DOUBLE AS target_value, reason
+           FROM standards ORDER BY standard_id, version""",
+        {},
+        con,
+    )
+
+
 def warehouse_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The published warehouse's version, which changes whenever any figure can."""
     frame = read_frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)

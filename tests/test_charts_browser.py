@@ -51,8 +51,8 @@ def test_department_heading_leads_to_the_standard_page(
     drawn(page, 2)
     expect(page.get_by_text("There are no figures to chart yet.")).to_have_count(1)
     expect(page.locator(".chart-title").nth(1)).to_have_text(
-        "The pooled share on time met the standard in 0 of 12 months; "
-        "performance is consistently short of the target"
+        "The pooled share on time met the standard (against 95%, a share set by this "
+        "tracker) in 0 of 12 months; performance is consistently short of the target"
     )
     page.screenshot(path=artifacts / f"department-charts-{width(page)}.png", full_page=True)
     page.get_by_role("link", name="Street Light Outages", exact=True).click()
@@ -62,7 +62,8 @@ def test_department_heading_leads_to_the_standard_page(
         "Street Light Outages, Public Works Department – Service Standards Tracker"
     )
     expect(page.locator(".headline")).to_have_text(
-        "Met its standard on 5 of 246 days judged, 1 January 2015 to 31 December 2015"
+        "Met its standard on 5 of 246 days judged, 1 January 2015 to 31 December 2015 "
+        "(against 95%, a share set by this tracker)"
     )
     expect(page.get_by_text("Standard last met on 4 September 2015.")).to_be_visible()
     drawn(page, 1)

@@ -24,12 +24,13 @@ CONTRACT = {
         performance_denominator:integer performance_unit:string periods_met:integer
         periods_judged:integer periods_no_data:integer share_met:number
         share_met_status:string share_lower:number share_lower_status:string
-        share_upper:number share_upper_status:string band:string reliability:string""",
+        share_upper:number share_upper_status:string band:string reliability:string
+        standard_set_by:string""",
     "records": """jurisdiction:string organisation:string service:string standard_id:string
         standard:string period_start:date period_end:date grain:string numerator:integer
         numerator_status:string denominator:integer denominator_status:string value:number
         value_status:string target:number target_status:string comparator:string
-        status:string""",
+        status:string standard_set_by:string""",
     "days-met": """jurisdiction:string organisation:string service:string standard_id:string
         month:date days_met:integer days_not_met:integer days_no_data:integer
         days_not_applicable:integer days_judged:integer due:integer on_time:integer

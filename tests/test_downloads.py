@@ -28,7 +28,11 @@ RECORDS_COLUMNS = [
     "target_status",
     "comparator",
     "status",
+    "standard_set_by",
 ]
+
+
+STATUS = RECORDS_COLUMNS.index("status")
 
 
 def test_records_csv_is_complete_and_pinned(site: str) -> None:
@@ -40,7 +44,9 @@ def test_records_csv_is_complete_and_pinned(site: str) -> None:
     assert rows[0] == RECORDS_COLUMNS
     assert int(headers["X-Row-Count"]) == len(rows) - 1
     july = [
-        r[-1] for r in rows[1:] if r[2] == "Street Light Outages" and r[5].startswith("2015-07-")
+        r[STATUS]
+        for r in rows[1:]
+        if r[2] == "Street Light Outages" and r[5].startswith("2015-07-")
     ]
     # The check value: 1 day met, 22 not met, 8 with nothing due.
     assert (july.count("met"), july.count("not_met"), july.count("not_applicable")) == (1, 22, 8)

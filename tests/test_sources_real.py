@@ -174,7 +174,7 @@ def test_canada_inventory_names_every_standard_and_counts_volumes(
     ).fetchall()
     assert named == [(2328, 2328, 2328)]
     # Service 3595 (row 2 of si_2024.csv): 2 + 1 + 10 + 1 + 300 = 314 applications by
-    # phone, online, in person, by mail and by email; 'ND' phone enquiries and visits.
+    # phone, online, in person, by mail and by email; 'ND' ([x]) phone enquiries and visits.
     rows = bundled_con.sql(
         "SELECT s.organisation, s.service, v.volume_id, v.volume, v.marker "
         "FROM services s JOIN service_volumes v USING (source_id, load_id, row_number) "
@@ -184,8 +184,16 @@ def test_canada_inventory_names_every_standard_and_counts_volumes(
         "Administrative Tribunals Support Service of Canada",
         "ATSSC Law Library Services",
     )
+    # By channel as published: 300 by email, 'NA' (not applicable, [z]) by fax and other.
     assert rows == [
         (org, service, "applications", 314, None),
+        (org, service, "applications-by-email", 300, None),
+        (org, service, "applications-by-fax", None, "[z]"),
+        (org, service, "applications-by-mail", 1, None),
+        (org, service, "applications-by-other", None, "[z]"),
+        (org, service, "applications-by-phone", 2, None),
+        (org, service, "applications-in-person", 10, None),
+        (org, service, "applications-online", 1, None),
         (org, service, "phone-enquiries", None, "[x]"),
         (org, service, "website-visits", None, "[x]"),
     ]

@@ -48,11 +48,16 @@ def text(node: Any) -> str:
 
 def verdicts(layout: Any) -> list[str]:
     """The text of every element that states a verdict: headlines, leads naming a record, and
-    every table's or chart's caption and title."""
+    every table's or chart's caption and title. The other measures (volume, backlog past the
+    agency's own target time, time to close) judge nothing against the tracker's share."""
+    measures = {id(c) for t in walk(layout) if "measures-table" in str(getattr(t, "className", ""))
+                for c in walk(t)}  # fmt: skip
     out = []
     for c in walk(layout):
         classes = str(getattr(c, "className", "") or "")
         said = text(c)
+        if id(c) in measures:
+            continue
         if isinstance(c, html.Caption) or (
             {"headline", "lead", "chart-title"} & set(classes.split()) and " met " in f" {said} "
         ):

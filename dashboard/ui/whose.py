@@ -11,9 +11,9 @@ WHY = "/methodology#set-by-tracker"
 
 
 def tracker_standard(standard_id: str) -> dict[str, object] | None:
-    """The latest version of a standard this tracker set (a row of `queries.standards`), or
+    """The latest version of a standard this tracker set (a row of `queries.standards_set_by`), or
     None where the agency published it; 'gc:1008' is looked up as its catalog standard 'gc'."""
-    frame = queries.standards()
+    frame = queries.standards_set_by()
     rows = [r for r in frame.iter_rows(named=True) if r["standard_id"] == standard_id.split(":")[0]]
     return rows[-1] if rows and rows[-1]["set_by"] == "tracker" else None
 
