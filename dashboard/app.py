@@ -9,6 +9,7 @@ from dash import Dash, html
 
 from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
+from dashboard.ui.text import aria
 from dashboard.web import callback_cache, limits, not_found, security, unavailable
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
@@ -30,6 +31,18 @@ def shell() -> html.Div:
                         html.P(
                             "Did public services meet their published standards?",
                             className="header-strap",
+                        ),
+                        html.Nav(
+                            html.Ul(
+                                [
+                                    html.Li(html.A("All areas", href="/")),
+                                    html.Li(html.A("Compare", href="/compare")),
+                                    html.Li(html.A("How we judge", href="/methodology")),
+                                    html.Li(html.A("Data", href="/data")),
+                                ],
+                                className="header-links",
+                            ),
+                            **aria(label="Site"),
                         ),
                     ],
                     className="width-container",

@@ -66,7 +66,7 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
 
 
 def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:
-    page.goto(f"{site}/")
+    page.goto(f"{site}/?jurisdiction=boston")
     expect(page.locator("h1")).to_have_text(
         "Which organisations met their standards? Boston, December 2015"
     )

@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import forms, tables, whose
+from dashboard.ui import currency, forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
@@ -111,8 +111,14 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     ]
     return html.Div(
         [
-            html.P(html.A("← League table", href=f"/?month={choice.month:%Y-%m}")),
+            html.P(
+                html.A(
+                    "← League table",
+                    href=f"/?jurisdiction={slug_of(org)}&month={choice.month:%Y-%m}",
+                )
+            ),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.notice(choice.message),
             *(whose.note(str(records["standard_id"][0])) if records.height else []),
@@ -157,8 +163,9 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
     ]
     return html.Div(
         [
-            html.P(html.A("← League table", href="/")),
+            html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
             html.H1(org["organisation"]),
+            *currency.currency_note(org["jurisdiction"]),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
             other_measures(
@@ -181,6 +188,7 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
             html.H1(org["organisation"]),
+            *currency.currency_note(org["jurisdiction"]),
             html.P(standards_met_sentence(latest, year), className="headline"),
             html.P(
                 "Each row is a standard the department published for one of its services, "

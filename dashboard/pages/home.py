@@ -9,30 +9,20 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._league_view import choose_standard, sort_href, standard_part
+from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
-from dashboard.ui import charts, forms, tables, whose
+from dashboard.ui import charts, currency, forms, tables, whose
+from dashboard.ui.sentences import league_headline
+from dashboard.ui.text import aria
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
 from metrics.funnel import funnel_curve
-from metrics.grain import Grain
 from metrics.league import choose_sort, sort_league
-from metrics.wording import league_window, percent
+from metrics.wording import league_window
 
 dash.register_page(
     __name__, path="/", title="League table – Service Standards Tracker", name="League table"
 )
-
-
-def headline(league: pl.DataFrame, area: str, window: str) -> str:
-    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
-    met = int(league["periods_met"].sum())
-    judged = int(league["periods_judged"].sum())
-    periods = Grain(league["grain"][0]).periods_label.lower()
-    share = percent(met / judged if judged else None)
-    return (
-        f"Across {league.height} {area} organisations, standards were met on {share} "
-        f"of {periods} in {window}"
-    )
 
 
 def layout(
@@ -44,7 +34,10 @@ def layout(
     order: QueryValue = None,
     **_unknown: str,
 ) -> html.Div:
-    """The league table for the view in the URL; bad values show a default, and say so."""
+    """The league table for the view in the URL; bad values show a default, and say so.
+    With no parameters at all, every area's latest figures in one overview."""
+    if all(v is None for v in (jurisdiction, month, q, standard, sort, order)):
+        return overview()
     areas = queries.jurisdictions()
     options = list(zip(areas["slug"], areas["jurisdiction"], strict=True))
     area = choose_jurisdiction(jurisdiction, options)
@@ -62,30 +55,48 @@ def layout(
     by = choose_sort(league, one(sort), one(order))
     caption = f"{area.name} organisations, {window}: {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
+    # Figures first: the headline and the table; the controls that change the view follow,
+    # with a link to them beside the headline.
     return html.Div(
         [
             html.H1(f"Which organisations met their standards? {area.name}, {window}"),
+            *currency.currency_note(area.name, choice.month, "/", **view),
             forms.notice(area.message),
             forms.notice(choice.message),
-            forms.area_nav(options, area.slug or ""),
             html.P(
-                html.A(
-                    "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
-                )
-            ),
-            forms.view_form("/", months, choice.month, area.slug or "", grain),
-            *standard_part(chosen, view),
-            *search_part(q, area.slug or "", month_text(choice.month)),
-            html.P(
-                headline(league, area.name, window) + whose.caption_note(chosen.standard_id),
+                [
+                    league_headline(league, area.name, window),
+                    *whose.linked_note(chosen.standard_id),
+                ],
                 className="lead",
             ),
-            *whose.note(chosen.standard_id),
-            html.P(explainer(grain), className="hint"),
+            html.P(
+                html.A("Choose another month or area", href="#view-controls"), className="skip-to"
+            ),
             tables.league_table(
                 sort_league(league, by), choice.month, caption, by, sort_href(view)
             ),
+            *whose.note(chosen.standard_id),
             links.download_links("league", view, "this table"),
+            html.P(explainer(grain), className="hint"),
+            html.Section(
+                [
+                    html.H2("Choose what to show", id="view-controls-heading"),
+                    forms.view_form("/", months, choice.month, area.slug or "", grain),
+                    *standard_part(chosen, view),
+                    forms.area_nav(options, area.slug or ""),
+                    html.P(
+                        html.A(
+                            "Compare organisations side by side",
+                            href=f"/compare?jurisdiction={area.slug}",
+                        )
+                    ),
+                    *search_part(q, area.slug or "", month_text(choice.month)),
+                ],
+                id="view-controls",
+                className="view-controls",
+                **aria(labelledby="view-controls-heading"),
+            ),
             funnel_panel(league, area.name, window),
             links.download_links(
                 "records", {"jurisdiction": area.slug}, f"every judged period for {area.name}"

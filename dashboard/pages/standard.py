@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import tables, whose
+from dashboard.ui import currency, tables, whose
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
@@ -78,6 +78,7 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
             html.H1(f"{row['service']}, {org['organisation']}"),
+            *currency.currency_note(org["jurisdiction"]),
             html.P(str(row["standard"]), className="lead"),
             *whose.note(str(row["standard_id"])),
             *body,

@@ -16,9 +16,10 @@ def _source_item(row: dict[str, object]) -> html.Li:
             html.A(str(row["licence"]), href=str(row["licence_url"])),
             f". Data as of {row['data_as_of']:%d %B %Y %H:%M} (local time);",
             f" last received {row['last_received']:%d %B %Y}.",
-            html.Strong(f" Overdue: the next figures were due by {row['next_due']:%d %B %Y}.")
+            f" Newer figures were due by {row['next_due']:%-d %B %Y}; these are the latest "
+            "this site holds."
             if row["overdue"]
-            else "",
+            else f" Next figures due by {row['next_due']:%-d %B %Y}.",
             html.Br(),
             html.Span(str(row["attribution"]), className="attribution"),
         ]

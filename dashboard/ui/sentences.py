@@ -10,6 +10,7 @@ from dashboard.ui.text import value_text
 from metrics.grain import Grain, plural
 from metrics.records import met_record
 from metrics.standard_series import SeriesRecord, previous_period
+from metrics.wording import percent
 
 
 def period_name(period: dt.date, grain: str) -> str:
@@ -76,3 +77,15 @@ def months_met_sentence(part: pl.DataFrame) -> str:
     text = f"Met its standard in {record.met} of {plural(record.judged, 'month')} judged"
     missing = f"; {plural(record.no_data, 'month')} had no figures" if record.no_data else ""
     return text + missing
+
+
+def league_headline(league: pl.DataFrame, area: str, window: str) -> str:
+    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
+    met = int(league["periods_met"].sum())
+    judged = int(league["periods_judged"].sum())
+    periods = Grain(league["grain"][0]).periods_label.lower()
+    share = percent(met / judged if judged else None)
+    return (
+        f"Across {league.height} {area} organisations, standards were met on {share} "
+        f"of {periods} in {window}"
+    )

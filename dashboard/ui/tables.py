@@ -20,8 +20,8 @@ LEAGUE_HEADS = (
     ("rank", "Rank"),
     ("organisation", "Organisation"),
     ("performance", "Performance"),
-    ("performance_denominator", "Within the standard, of cases judged"),
-    ("periods_met", "{periods} met, of judged"),
+    ("performance_denominator", "Within standard, of cases"),
+    ("periods_met", "{periods} met"),
     ("share_met", "Share of {periods_lower} met (95% interval)"),
     ("band", "Compared with the others"),
 )

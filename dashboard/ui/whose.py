@@ -31,19 +31,35 @@ def caption_note(standard_id: str) -> str:
     return f" (against {target_words(row)} set by this tracker)" if row else ""
 
 
-def note(standard_id: str) -> list[html.P]:
-    """Beside a headline: 'Judged against 95%, a share set by this tracker: <why>', with a
-    link to the methodology's reason; nothing where the agency set the standard."""
+def linked_note(standard_id: str) -> list[str | html.A]:
+    """After a headline: ' (against 95%, a share set by this tracker)', the words linked to
+    the methodology's reason; nothing where the agency set the standard."""
+    row = tracker_standard(standard_id)
+    if row is None:
+        return []
+    return [" (", html.A(f"against {target_words(row)} set by this tracker", href=WHY), ")"]
+
+
+def note(standard_id: str) -> list[html.Details]:
+    """Beside a headline, one line that opens: 'Judged against 95%, a share set by this
+    tracker, not by the agency', then <why>, with a link to the methodology's reason; nothing
+    where the agency set the standard."""
     row = tracker_standard(standard_id)
     if row is None:
         return []
     return [
-        html.P(
+        html.Details(
             [
-                f"Judged against {target_words(row)} set by this tracker, not by the agency: "
-                f"{row['reason']} ",
-                html.A("Why this tracker sets a standard", href=WHY),
-                ".",
+                html.Summary(
+                    f"Judged against {target_words(row)} set by this tracker, not by the agency"
+                ),
+                html.P(
+                    [
+                        f"{row['reason']} ",
+                        html.A("Why this tracker sets a standard", href=WHY),
+                        ".",
+                    ]
+                ),
             ],
             className="whose-standard",
         )

@@ -1,0 +1,123 @@
+"""Story first: how current the figures are beside the headline, an overview of every area at
+`/`, and the headline and first rows of the table on the first screen of a phone."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from dashboard.ui.currency import Currency, age_words, period_end, sentences
+from metrics.grain import Grain
+from tests.helpers import fetch
+from tests.test_whose_standard import page_layout, text, walk
+
+BOSTON = Currency(
+    area="Boston",
+    publisher="City of Boston",
+    grain=Grain.DAY,
+    latest=dt.date(2015, 12, 1),
+    next_due=dt.date(2016, 1, 13),
+    overdue=True,
+)
+
+
+def test_an_overdue_area_says_how_old_and_when_newer_were_due() -> None:
+    # December 2015 ends on 31 December 2015; on 3 December 2026 that is 10 years and 11
+    # months earlier, so "10 years old".
+    assert sentences(BOSTON, dt.date(2026, 12, 3)) == [
+        "Latest figures: December 2015, 10 years old (City of Boston).",
+        "Newer figures were due by 13 January 2016; none have reached us.",
+    ]
+
+
+def test_a_current_area_says_nothing_of_age_or_lateness() -> None:
+    nhs = Currency("NHS England", "NHS England", Grain.MONTH, dt.date(2025, 6, 1),
+                   dt.date(2025, 8, 15), overdue=False)  # fmt: skip
+    assert sentences(nhs, dt.date(2025, 8, 1)) == ["Latest figures: June 2025 (NHS England)."]
+
+
+@pytest.mark.parametrize(
+    ("end", "on", "words"),
+    [
+        (dt.date(2025, 6, 30), dt.date(2025, 8, 29), ""),  # 1 month and 30 days
+        (dt.date(2025, 6, 30), dt.date(2025, 8, 30), "2 months old"),
+        (dt.date(2025, 6, 30), dt.date(2026, 6, 29), "11 months old"),
+        (dt.date(2025, 6, 30), dt.date(2026, 6, 30), "1 year old"),
+        (dt.date(2024, 3, 31), dt.date(2026, 12, 3), "2 years old"),
+    ],
+)
+def test_age_in_whole_months_and_years(end: dt.date, on: dt.date, words: str) -> None:
+    assert age_words(end, on) == words
+
+
+def test_periods_end_on_their_last_day() -> None:
+    assert period_end(Grain.MONTH, dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+    assert period_end(Grain.MONTH, dt.date(2015, 12, 1)) == dt.date(2015, 12, 31)
+    assert period_end(Grain.FISCAL_YEAR, dt.date(2023, 4, 1)) == dt.date(2024, 3, 31)
+    assert period_end(Grain.DAY, dt.date(2015, 7, 14)) == dt.date(2015, 7, 14)
+
+
+def test_an_earlier_month_links_to_the_latest(bundled_reader: None) -> None:
+    layout = page_layout("home")(jurisdiction="boston", month="2015-07")
+    [note] = [c for c in walk(layout) if getattr(c, "className", "") == "currency"]
+    assert text(note).startswith("Latest figures: December 2015")
+    assert "Shown: July 2015 (see the latest)." in text(note)
+    links = [getattr(c, "href", None) for c in walk(note) if getattr(c, "href", None)]
+    assert links == ["/?jurisdiction=boston&month=2015-12"]
+
+
+def league_rows(site: str, query: str) -> list[dict[str, str]]:
+    status, _, body = fetch(f"{site}/download/league.csv?{query}")
+    assert status == 200
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_the_overview_names_every_area_newest_first_with_its_best_and_worst(
+    site: str, bundled_reader: None
+) -> None:
+    layout = page_layout("home")()
+    sections = [c for c in walk(layout) if getattr(c, "className", "") == "area-summary"]
+    names = [text(s.children[0]) for s in sections]
+    # Latest periods held: NHS England June 2025, Scotland May 2023, Canada 2023-24 (from
+    # April 2023), Northern Ireland March 2021, ambulance January 2021, Boston December 2015,
+    # New York City December 2013.
+    assert names == [
+        "NHS England", "NHS Scotland", "Government of Canada", "Northern Ireland",
+        "NHS England ambulance services", "Boston", "New York City",
+    ]  # fmt: skip
+    boston = text(sections[names.index("Boston")])
+    assert "Latest figures: December 2015" in boston
+    # Boston's league for December 2015, as the journalists' file gives it: rank 1 and the
+    # last rank are the overview's best and worst, with their share of service-days met.
+    rows = [r for r in league_rows(site, "jurisdiction=boston&month=2015-12") if r["rank"]]
+    best = min(rows, key=lambda r: int(r["rank"]))
+    worst = max(rows, key=lambda r: int(r["rank"]))
+    share = round(100 * float(best["share_met"]))
+    assert f"Best: {best['organisation']} ({share}% of service-days met)." in boston
+    assert f"Worst: {worst['organisation']} (" in boston
+    links = {getattr(c, "href", None) for c in walk(sections[names.index("Boston")])}
+    assert "/?jurisdiction=boston&month=2015-12" in links
+
+
+FIRST_SCREEN = ["/?jurisdiction=boston&month=2015-07", "/?jurisdiction=nhs-england"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", FIRST_SCREEN)
+def test_the_headline_and_first_row_are_on_the_first_screen(
+    browser: Browser, site: str, path: str, width: int
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(site + path)
+    lead = page.locator("p.lead")
+    row = page.locator("table.league-table tbody tr").first
+    expect(row).to_be_visible()
+    for shown in (lead, row):
+        box = shown.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, (path, width, box)
+    page.close()
