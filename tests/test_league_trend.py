@@ -9,6 +9,7 @@ import gzip
 from pathlib import Path
 from typing import Any
 
+import dash
 import duckdb
 import polars as pl
 import pytest
@@ -226,3 +227,28 @@ def test_every_bundled_month_a_year_back_is_paired(bundled_con: duckdb.DuckDBPyC
         "AND change_year IS NOT NULL"
     ).fetchall()
     assert months == [(dt.date(2025, 6, 1),)]
+
+
+def page_text(name: str, **query: str) -> str:
+    """A page's layout, unguarded (a fault raises here), as text."""
+    import dashboard.app  # noqa: F401 - registers the pages
+
+    return str(dash.page_registry[f"pages.{name}"]["layout"].__wrapped__(**query))
+
+
+def test_the_standard_page_and_the_league_say_the_same(bundled_reader: None) -> None:
+    # EMAS's C1 mean rose 18 s on December 2020 (445 -> 463) inside an improving shift: the
+    # page no longer calls it worse beside its chart's "improvement", and the league row's
+    # cell says the same change and verdict.
+    text = page_text("standard", slug=EMAS, standard="arp-c1-mean")
+    assert "Change on December 2020: up 18 seconds, although its trend is improving." in text
+    assert "Change on a year earlier: up 12 seconds, although its trend is improving." in text
+    assert "(worse)" not in text
+    league = page_text("home", jurisdiction="nhs-england-ambulance-services", month="2021-01",
+                       standard="arp-c1-mean")  # fmt: skip
+    assert "18 s on Dec 2020" in league and "12 s on a year" in league
+    # Airedale's 4-hour share rose 1.4 points on May 2025, above its upper process limit: the
+    # verdict agrees, so the page calls it better.
+    airedale = page_text("standard", slug=AIREDALE, standard="nhs-ae-4-hours")
+    assert "Change on May 2025: up 1.4 percentage points (better)." in airedale
+    assert "Change on a year earlier: up 5.6 percentage points (better)." in airedale
