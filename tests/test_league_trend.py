@@ -203,6 +203,15 @@ def test_the_change_cell_says_up_and_down_in_words() -> None:
     assert ["".join(texts(line)) for line in january] == [
         "no figure on Dec 2014", "no figure on a year", "Not enough data",
     ]  # fmt: skip
+    # A fiscal year's period before is the year before: one line, not two.
+    year = change_cell(
+        {"performance_unit": "share", "grain": "fiscal_year", "comparator": ">=",
+         "change_previous": None, "change_year": None, "spc_verdict": "not enough data"},
+        dt.date(2023, 4, 1),
+    )  # fmt: skip
+    assert ["".join(texts(line)) for line in year] == ["no figure on 2022-23", "Not enough data"]
+    pooled = {"performance_unit": None, "grain": "month", "spc_verdict": None}
+    assert change_cell(pooled, dt.date(2025, 6, 1)) == "–"  # several standards: no figure
 
 
 def test_sorting_by_change_and_by_verdict() -> None:
@@ -221,12 +230,23 @@ def test_sorting_by_change_and_by_verdict() -> None:
 
 def test_every_bundled_month_a_year_back_is_paired(bundled_con: duckdb.DuckDBPyConnection) -> None:
     # NHS England's bundle is June 2024 to June 2025, so only June 2025 rows have a change on a
-    # year; every NHS England row with a June 2025 figure and a June 2024 one has it.
+    # year, and each organisation and standard with a figure in both Junes has one.
     months = bundled_con.sql(
         "SELECT DISTINCT month FROM league WHERE jurisdiction = 'NHS England' "
         "AND change_year IS NOT NULL"
     ).fetchall()
     assert months == [(dt.date(2025, 6, 1),)]
+    both = bundled_con.sql(
+        """SELECT count(*) FROM judgements a JOIN judgements b USING (org_slug, standard_id)
+           WHERE a.jurisdiction = 'NHS England' AND a.org_level = 'organisation'
+             AND a.period_start = '2025-06-01' AND b.period_start = '2024-06-01'
+             AND a.value IS NOT NULL AND b.value IS NOT NULL"""
+    ).fetchall()
+    paired = bundled_con.sql(
+        "SELECT count(*) FROM league WHERE jurisdiction = 'NHS England' "
+        "AND month = '2025-06-01' AND change_year IS NOT NULL"
+    ).fetchall()
+    assert paired == both and paired[0][0] > 300
 
 
 def page_text(name: str, **query: str) -> str:
