@@ -16,6 +16,7 @@ import duckdb
 from metrics.league import band_league
 from metrics.measures import build_measures_table
 from metrics.series import build_series
+from metrics.trend import add_league_trends
 
 # The modules that only read what is built; every other module of metrics/ can change a
 # stored figure, so its text is part of the version.
@@ -245,6 +246,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
         con.execute(MEASURES)
         build_measures_table(con)
         band_league(con, min_judged)
+        add_league_trends(con)
         build_series(con)
     except BaseException:
         con.execute("ROLLBACK")

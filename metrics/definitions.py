@@ -71,6 +71,14 @@ MEASURES: dict[str, str] = {
     "Variation": "Read from the latest point: special cause improvement or concern when a "
     "rule flags it and it lies on the better or worse side, neutral where neither direction "
     "is better, otherwise common cause (no significant change).",
+    "Change and trend in the league": "Each league row's latest period (the league month, "
+    "or the fiscal year) against the period before and the same period a year earlier: "
+    "percentage points for a share, seconds for a time; for a monthly standard the month "
+    "itself, not the 12-month window. The verdict is the variation of the organisation's "
+    "series up to that period: improving, deteriorating (in the standard's direction: a "
+    "falling time improves), no significant change, or not enough data (fewer than two "
+    "figures, or none for the period). A change is called better or worse only when the "
+    "verdict agrees; otherwise it is within the usual variation, or against the trend.",
     "Assurance": "Whether the process will consistently pass, consistently fail, or sometimes "
     "pass and sometimes fail its target, judged from where the target lies against the "
     "limits.",

@@ -24,10 +24,12 @@ from metrics.stats import (
 PARTITION = ["jurisdiction", "month", "standard_id"]
 SORTABLE = (
     "rank", "organisation", "performance", "performance_denominator", "periods_met",
-    "share_met", "band",
+    "share_met", "band", "change_previous", "change_year", "spc_verdict",
 )  # fmt: skip
 """League columns a reader may sort by (`sort=` in the URL)."""
 BAND_ORDER = {"below expected": 0, "within expected range": 1, "above expected": 2}
+VERDICT_ORDER = {"deteriorating": 0, "no significant change": 1, "improving": 2}
+"""SPC verdicts worst to best; 'not enough data' sorts last, as an empty value does."""
 
 
 def _wilson(met: int, judged: int) -> tuple[float | None, float | None]:
@@ -134,6 +136,8 @@ def sort_league(league: pl.DataFrame, by: Sort) -> pl.DataFrame:
     key = pl.col(by.column)
     if by.column == "band":
         key = key.replace_strict(BAND_ORDER, default=None, return_dtype=pl.Int64)
+    if by.column == "spc_verdict":
+        key = key.replace_strict(VERDICT_ORDER, default=None, return_dtype=pl.Int64)
     if by.column == "organisation":
         key = key.str.to_lowercase()
     return league.sort(

@@ -49,6 +49,7 @@ LEAGUE_COLUMNS = (
     "periods_judged", "periods_no_data", "share_met", "share_lower", "share_upper",
     "performance", "performance_numerator", "performance_denominator", "performance_unit",
     "comparator", "band", "reliability", "lower_95", "upper_95", "lower_998", "upper_998",
+    "change_previous", "change_year", "spc_verdict",
 )  # fmt: skip
 
 
@@ -94,7 +95,11 @@ def league_table(
     case volumes, 99.8% limits: 'above expected', 'within expected range', 'below expected'),
     reliability ('[u]' when fewer periods were judged than the minimum; such rows are neither
     banded nor ranked), lower_95, upper_95, lower_998, upper_998 (the funnel's limits at the
-    row's performance denominator), standard_set_by ('agency' or 'tracker').
+    row's performance denominator), change_previous and change_year (the latest period's
+    figure minus the previous period's and the same period's a year earlier: a fraction for a
+    share, seconds for a time; null where either is missing, and on 'all'), spc_verdict
+    ('improving', 'deteriorating', 'no significant change', 'not enough data'; null on 'all';
+    see metrics.trend), standard_set_by ('agency' or 'tracker').
     """
     if standard is None:
         choices = league_standards(jurisdiction, con)

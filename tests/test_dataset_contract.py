@@ -25,7 +25,8 @@ CONTRACT = {
         periods_judged:integer periods_no_data:integer share_met:number
         share_met_status:string share_lower:number share_lower_status:string
         share_upper:number share_upper_status:string band:string reliability:string
-        standard_set_by:string""",
+        change_previous:number change_previous_status:string change_year:number
+        change_year_status:string spc_verdict:string standard_set_by:string""",
     "records": """jurisdiction:string organisation:string service:string standard_id:string
         standard:string period_start:date period_end:date grain:string numerator:integer
         numerator_status:string denominator:integer denominator_status:string value:number

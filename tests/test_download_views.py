@@ -71,7 +71,14 @@ def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
         for r in rows
     ]
     assert len(shown) == 6
-    assert [row[:6] for row in shown] == from_file
+    assert [row[:3] + row[4:7] for row in shown] == from_file
+    # The Change cell shows the file's change on June and its SPC verdict, in words.
+    for row, r in zip(shown, rows, strict=True):
+        if r["change_previous"] == "":
+            assert row[3].startswith("no figure on June"), row[3]
+        else:
+            assert f"{abs(float(r['change_previous'])) * 100:.1f} pts on June" in row[3]
+        assert row[3].endswith(r["spc_verdict"].capitalize()), row[3]
 
 
 def test_department_csv_is_each_days_table(page: Page, site: str) -> None:

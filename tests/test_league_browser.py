@@ -3,6 +3,7 @@ and a phone width, the sorted column announced, and screenshots of three areas' 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,4 +60,49 @@ def test_screenshot_of_each_league(browser: Browser, site: str, artifacts: Path,
     expect(page.locator("table.league-table tbody tr").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=artifacts / f"league-{name}-1280.png", timeout=90_000)
+    close(page)
+
+
+CHANGES = {**LEAGUES, "nhs-england": LEAGUES["nhs-england"] + "&standard=nhs-ae-4-hours"}
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_the_change_column_stays_in_its_box_on_a_phone(
+    browser: Browser, site: str, name: str
+) -> None:
+    page = new_page(browser, 375)
+    page.goto(site + CHANGES[name])
+    table = page.locator("table.league-table")
+    expect(table.locator("tbody tr").first).to_be_visible()
+    expect(table.locator(".change .visually-hidden").first).to_have_text(re.compile("up|down"))
+    # The hidden "up"/"down" words stay inside the scrolling table: the page never scrolls.
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+    close(page)
+
+
+def test_sort_by_change_by_keyboard(browser: Browser, site: str) -> None:
+    page = new_page(browser, 375)
+    page.goto(site + LEAGUES["boston"])
+    table = page.locator("table.league-table")
+    head = table.get_by_role("link", name="Change")
+    head.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(site + LEAGUES["boston"] + "&sort=change_previous&order=desc")
+    expect(table.locator("th[aria-sort]")).to_contain_text("Change", timeout=20_000)
+    expect(table.locator("th[aria-sort]")).to_have_attribute("aria-sort", "descending")
+    # July 2015 on June from the bundled files (requests due in the month, closed by target):
+    # Transportation 689/788 - 502/660 = +11.4 points, Property Management 508/686 - 541/770 =
+    # +3.8, Parks 200/355 - 183/319 = -1.0, Public Works 558/916 - 653/1047 = -1.5,
+    # Inspectional 465/1573 - 408/1102 = -7.5; Water & Sewer had nothing due in June: last.
+    expect(table.locator("tbody th a")).to_have_text(
+        [
+            "Transportation - Traffic Division",
+            "Property Management",
+            "Parks & Recreation Department",
+            "Public Works Department",
+            "Inspectional Services",
+            "Boston Water & Sewer Commission",
+        ]
+    )
     close(page)

@@ -54,7 +54,8 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
         "performance_numerator", "performance_denominator", "performance_unit", "periods_met",
         "periods_judged", "periods_no_data", "share_met", "share_met_status", "share_lower",
         "share_lower_status", "share_upper", "share_upper_status", "band", "reliability",
-        "standard_set_by",
+        "change_previous", "change_previous_status", "change_year", "change_year_status",
+        "spc_verdict", "standard_set_by",
     ]  # fmt: skip
     # The file holds the rows the page showed, in its order (rank and name), and each row's
     # periods met and judged are the figures in its row on the page.

@@ -102,7 +102,7 @@ def test_compare_through_the_url_matches_the_league_and_department(
     # The same service-days as the league table shows for July 2015.
     page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
     league_row = page.locator("main table tbody tr", has_text="Public Works Department")
-    record = league_row.locator("td").nth(3).inner_text()  # "1 of 46": service-days met
+    record = league_row.locator("td").nth(4).inner_text()  # "1 of 46": service-days met
     assert pwd_july.startswith(f"{record} (")
     # From the department page, its compare link keeps the organisation.
     page.goto(f"{site}/department/{PWD}?month=2015-07")

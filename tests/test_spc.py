@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.spc import RULES, Improvement, SpcResult, spc
+from metrics.spc import RULES, Improvement, SpcResult, latest_variation, spc
 from metrics.wording import target_text
 
 
@@ -349,3 +349,22 @@ def test_the_assurance_sentence_gives_the_target_in_its_unit() -> None:
     assert times.assurance_sentence == (
         "The process will sometimes pass and sometimes fail the target of 15 minutes."
     )
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 6).map(float)), min_size=1, max_size=40),
+    st.floats(0, 6, allow_nan=False),
+    st.sampled_from(["increase", "decrease"]),
+)
+def test_the_latest_variation_alone_is_the_charts(
+    values: list[float | None], last: float, improvement: Improvement
+) -> None:
+    # The league reads only the latest point's variation: from the last 7 points against limits
+    # from all of them, it must equal what the whole chart says (small integers make ties,
+    # runs and trends common).
+    series = [*values, last]
+    if sum(v is not None for v in series) < 2:
+        assert latest_variation(series, improvement) is None
+        return
+    whole = spc(months(len(series)), series, improvement=improvement)
+    assert latest_variation(series, improvement) == whole.variation

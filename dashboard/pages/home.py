@@ -130,8 +130,10 @@ BANDS = (
     "standard (requests closed on time of those due, attendances within 4 hours of all "
     "attendances); for a time, the mean of the months' figures. The last column compares each "
     "organisation's performance with the others allowing for chance and for the usual spread "
-    "between organisations (a funnel plot on case volumes at 99.8% limits). Sort by any "
-    "column with its heading."
+    "between organisations (a funnel plot on case volumes at 99.8% limits). Change compares "
+    "the latest month (or year) with the one before and a year earlier, with its statistical "
+    "process control verdict; a change is called better or worse only when that verdict "
+    "agrees. Sort by any column with its heading."
 )
 
 

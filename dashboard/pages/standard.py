@@ -18,6 +18,7 @@ from dashboard.ui import currency, tables, whose
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
+from metrics.spc import verdict_word
 from metrics.wording import fiscal_year_label
 
 
@@ -108,12 +109,17 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     if grain == "fiscal_year":
         sentence = sentence.replace(" months", " fiscal years")
     label_of = fiscal_year_label if grain == "fiscal_year" else tables.month_label
+    chart = queries.standard_spc(periods)
+    verdict = verdict_word(chart)  # a fiscal-year series has no chart: 'not enough data'
     return [
         html.P(sentence + whose.caption_note(str(periods["standard_id"][0])), className="headline"),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
-        html.Ul([html.Li(t) for t in change_sentences(record, periods, noun)], className="facts"),
+        html.Ul(
+            [html.Li(t) for t in change_sentences(record, periods, noun, verdict)],
+            className="facts",
+        ),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
-        spc_panel(periods, queries.standard_spc(periods), "Process limits each " + noun, 2, noun),
+        spc_panel(periods, chart, "Process limits each " + noun, 2, noun),
         tables.months_table(periods),
     ]
 
@@ -124,6 +130,7 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
     days_record = standard_series.series_record(days, "day")
     months_record = standard_series.series_record(pooled, "month")
     first, last = days["period_start"][0], days["period_start"][-1]
+    chart = series.series_spc(pooled)
     return [
         html.P(
             f"Met its standard on {days_record.record.met} of {days_record.record.judged} days "
@@ -133,12 +140,15 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
         ),
         html.Ul([html.Li(t) for t in record_sentences(days_record, "day")], className="facts"),
         html.Ul(
-            [html.Li(t) for t in change_sentences(months_record, pooled, "month")],
+            [
+                html.Li(t)
+                for t in change_sentences(months_record, pooled, "month", verdict_word(chart))
+            ],
             className="facts",
         ),
         spc_panel(
             pooled,
-            series.series_spc(pooled),
+            chart,
             "Pooled share on time each month" + whose.caption_note(str(row["standard_id"])),
             level=2,
             what="The pooled share on time met the standard"

@@ -37,37 +37,73 @@ def record_sentences(record: SeriesRecord, grain: str) -> list[str]:
     return out
 
 
-def change_text(change: float | None, unit: str, comparator: str) -> str:
-    """'up 1.4 percentage points (better)'; 'no figure to compare' when there is none."""
+def change_size(change: float, unit: str, short: bool = False) -> str:
+    """The size of a change, never its sign: '17.5 percentage points' ('17.5 pts'), '18
+    seconds' ('18 s'), '1 minute 5 seconds' ('1 min 5 s'), '52' for a count."""
+    size = abs(change)
+    if unit == "share":
+        return f"{size * 100:.1f} {'pts' if short else 'percentage points'}"
+    if unit == "seconds":
+        minutes, seconds = divmod(round(size), 60)
+        if short:
+            return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+        parts = [plural(minutes, "minute")] if minutes else []
+        return " ".join(parts + ([plural(seconds, "second")] if seconds or not minutes else []))
+    return value_text(size, unit)
+
+
+def judged(change: float | None, comparator: str, verdict: str | None) -> str | None:
+    """'better' or 'worse' only when the SPC verdict agrees with the change's direction (a
+    fall in a time is better); None otherwise: a change within the usual variation, or
+    against the trend, is not called either."""
+    if not change:
+        return None
+    better = (change > 0) == (comparator == ">=")
+    if better and verdict == "improving":
+        return "better"
+    if not better and verdict == "deteriorating":
+        return "worse"
+    return None
+
+
+def change_text(change: float | None, unit: str, comparator: str, verdict: str | None) -> str:
+    """'up 1.4 percentage points (better)' when the SPC verdict agrees; 'down 17.5 percentage
+    points, within its usual variation' when it finds no significant change; 'no figure to
+    compare' when there is none."""
     if change is None:
         return "no figure to compare"
     if change == 0:
         return "no change"
-    size = (
-        f"{abs(change) * 100:.1f} percentage points"
-        if unit == "share"
-        else value_text(abs(change), unit)
-    )
-    better = (change > 0) == (comparator == ">=")
-    return f"{'up' if change > 0 else 'down'} {size} ({'better' if better else 'worse'})"
+    words = f"{'up' if change > 0 else 'down'} {change_size(change, unit)}"
+    word = judged(change, comparator, verdict)
+    if word:
+        return f"{words} ({word})"
+    if verdict == "no significant change":
+        return f"{words}, within its usual variation"
+    if verdict in ("improving", "deteriorating"):
+        return f"{words}, although its trend is {verdict}"
+    return f"{words}; too few figures to say whether that is more than usual variation"
 
 
-def change_sentences(record: SeriesRecord, frame: pl.DataFrame, noun: str) -> list[str]:
-    """The latest figure and its change on the previous period and a year earlier."""
+def change_sentences(
+    record: SeriesRecord, frame: pl.DataFrame, noun: str, verdict: str | None
+) -> list[str]:
+    """The latest figure and its change on the previous period and a year earlier, called
+    better or worse only where the SPC verdict (`verdict`, as the league says it) agrees."""
     if record.latest is None:
         return ["No period has a figure yet."]
     grain = "fiscal_year" if noun == "fiscal year" else noun
     unit, comparator = str(frame["unit"][0]), str(frame["comparator"][0])
     latest = frame.filter(pl.col("period_start") == record.latest)["value"][0]
     before = period_name(previous_period(record.latest, grain), grain)
+    on_previous = change_text(record.change_previous, unit, comparator, verdict)
     out = [
         f"Latest figure, {period_name(record.latest, grain)}: {value_text(latest, unit)}.",
-        f"Change on {before}: {change_text(record.change_previous, unit, comparator)}.",
+        f"Change on {before}: {on_previous}.",
     ]
     if grain != "fiscal_year":  # for a fiscal year the previous period is the year before
-        out.append(
-            f"Change on a year earlier: {change_text(record.change_year, unit, comparator)}."
-        )
+        on_year = change_text(record.change_year, unit, comparator, verdict)
+        out.append(f"Change on a year earlier: {on_year}.")
     return out
 
 

@@ -10,22 +10,25 @@ from typing import Any
 import polars as pl
 from dash import dcc, html
 
+from dashboard.ui.sentences import change_size, judged
 from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
 from dashboard.web.params import month_text
 from metrics.grain import Grain
 from metrics.league import Sort
-from metrics.wording import comparator_sign, month_name, percent
+from metrics.spc import NOT_ENOUGH
+from metrics.wording import comparator_sign, fiscal_year_label, month_name, percent
 
 LEAGUE_HEADS = (
     ("rank", "Rank"),
     ("organisation", "Organisation"),
     ("performance", "Performance"),
+    ("change_previous", "Change"),
     ("performance_denominator", "Within standard, of cases"),
     ("periods_met", "{periods} met"),
     ("share_met", "Share of {periods_lower} met (95% interval)"),
     ("band", "Compared with the others"),
 )
-TEXT_COLUMNS = ("organisation", "band")
+TEXT_COLUMNS = ("organisation", "change_previous", "band")
 
 
 def sort_head(column: str, label: str, by: Sort, href: Callable[[str, str], str]) -> html.Th:
@@ -70,6 +73,7 @@ def league_table(
                 ),
                 html.Td(value_text(r["performance"], str(r["performance_unit"])),
                         className="num"),
+                html.Td(change_cell(r, month), className="change"),
                 html.Td(counts_text(r), className="num"),
                 html.Td(f"{r['periods_met']:,} of {r['periods_judged']:,}", className="num"),
                 html.Td(share_with_interval(r), className="num"),
@@ -79,6 +83,46 @@ def league_table(
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip
     return captioned_table(caption, head, rows, "league-table")
+
+
+def change_line(change: float | None, row: dict[str, Any], when: str) -> html.Span:
+    """'▲ 2.1 pts on May': the arrow for the eye, 'up' or 'down' for a screen reader, and
+    'better' or 'worse' only where the SPC verdict agrees (sentences.judged)."""
+    if change is None:
+        return html.Span(f"no figure {when}", className="change-line")
+    if change == 0:
+        return html.Span(f"no change {when}", className="change-line")
+    unit, verdict = str(row["performance_unit"]), row["spc_verdict"]
+    word = judged(change, str(row["comparator"]), verdict)
+    return html.Span(
+        [
+            html.Span("▲ " if change > 0 else "▼ ", **aria(hidden="true")),
+            html.Span("up " if change > 0 else "down ", className="visually-hidden"),
+            f"{change_size(change, unit, short=True)} {when}" + (f", {word}" if word else ""),
+        ],
+        className="change-line",
+    )
+
+
+def change_cell(row: dict[str, Any], month: dt.date) -> list[Any] | str:
+    """The row's change on the period before and a year before, and its SPC verdict in a
+    word; '–' where the row has no performance (several standards pooled)."""
+    if row["performance_unit"] is None:
+        return "–"
+    grain = Grain(row["grain"])
+    lines = [change_line(row["change_previous"], row, "on " + previous_name(month, grain))]
+    if grain is not Grain.FISCAL_YEAR:  # the year before is the period before
+        lines.append(change_line(row["change_year"], row, "on a year"))
+    verdict = str(row["spc_verdict"] or NOT_ENOUGH)
+    return [*lines, html.Span(verdict.capitalize(), className="change-line verdict")]
+
+
+def previous_name(month: dt.date, grain: Grain) -> str:
+    """The period before a league's, short: 'May', 'Dec 2014', '2022-23'."""
+    before = grain.previous(month) if grain is not Grain.DAY else Grain.MONTH.previous(month)
+    if grain is Grain.FISCAL_YEAR:
+        return fiscal_year_label(before)
+    return f"{before:%B}" if before.year == month.year else f"{before:%b %Y}"
 
 
 def counts_text(row: dict[str, Any]) -> str:

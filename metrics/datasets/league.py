@@ -19,6 +19,15 @@ from metrics.datasets.base import (
 )
 
 
+def change_status(name: str) -> pl.Expr:
+    """[z] on a row with no performance ('all' standards), [x] where either figure is missing."""
+    empty = pl.col(name).is_null()
+    none = pl.col("performance_unit").is_null()
+    return (
+        pl.when(empty & none).then(pl.lit("[z]")).when(empty).then(pl.lit("[x]")).otherwise(None)
+    ).alias(name + "_status")
+
+
 def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
     """The league table as the home page shows it (`queries.league_table`)."""
     assert f.jurisdiction is not None and f.month is not None
@@ -35,6 +44,7 @@ def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
         pl.when(none).then(pl.lit("[z]")).when(pl.col("rank").is_null()).then(pl.lit("[u]"))
         .otherwise(None).alias("rank_status"),
         *(status(n) for n in ("share_met", "share_lower", "share_upper")),
+        *(change_status(n) for n in ("change_previous", "change_year")),
     )  # fmt: skip
     return frame.select(DATASET.names)
 
@@ -80,6 +90,20 @@ DATASET = Dataset(
                     "expected, within expected range, below expected; empty when low "
                     "reliability or no counts are published"),
         ("reliability", S, "[u] when fewer periods were judged than the minimum"),
+        ("change_previous", N, "The latest period's figure minus the previous period's "
+                               "(the month, or fiscal year, before): for a monthly standard "
+                               "the league month itself, not its 12-month window; a share's "
+                               "change as a fraction (0.021 is 2.1 percentage points)",
+         "share (fraction difference) or seconds"), ("change_previous_status", S),
+        ("change_year", N, "The latest period's figure minus the same period's a year "
+                           "earlier (for a fiscal-year standard, the same as "
+                           "change_previous)", "share (fraction difference) or seconds"),
+        ("change_year_status", S),
+        ("spc_verdict", S, "SPC (XmR, Making Data Count rules) on the organisation's series "
+                           "of periods up to the latest: improving, deteriorating (in the "
+                           "standard's direction: a falling time improves), no significant "
+                           "change, or not enough data (fewer than two figures, or none for "
+                           "the latest period); empty where standard_id is 'all'"),
         SET_BY,
     ),
     read=read,

@@ -1,0 +1,87 @@
+"""Change and trend for every league row: its latest period on the one before and on a year
+earlier, and the SPC verdict on its series up to that period.
+
+A row's period is the league month for a daily source (the month's pooled share: the row's
+own performance), the fiscal year for a yearly one, and the league's last month (not its
+12-month window) for a monthly one, whose figure is that month's judgement as the standard's
+page charts it, so the page's SPC verdict and changes are the row's.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import duckdb
+import polars as pl
+
+from metrics.spc import NOT_ENOUGH, VERDICT_WORDS, Improvement, latest_variation
+
+KEY = ["jurisdiction", "standard_id", "org_slug"]
+
+PERIODS = """
+CREATE OR REPLACE TEMP TABLE period_performance AS
+-- A daily or yearly league row covers exactly one period: its performance is the period's.
+SELECT jurisdiction, standard_id, org_slug, month AS period, performance
+FROM league WHERE grain IN ('day', 'fiscal_year') AND standard_id <> 'all'
+UNION ALL
+-- One judgement per organisation, standard and month (one service each): its figure, as
+-- the standard's own page charts and compares it.
+SELECT jurisdiction, standard_id, org_slug, period_start, value
+FROM judgements WHERE grain = 'month' AND org_level = 'organisation';
+
+CREATE OR REPLACE TEMP TABLE league_changes AS
+SELECT l.jurisdiction, l.month, l.standard_id, l.org_slug, l.comparator,
+       n.performance - p.performance AS change_previous,
+       n.performance - y.performance AS change_year
+FROM league l
+LEFT JOIN period_performance n ON n.jurisdiction = l.jurisdiction
+     AND n.standard_id = l.standard_id AND n.org_slug = l.org_slug AND n.period = l.month
+LEFT JOIN period_performance p ON p.jurisdiction = l.jurisdiction
+     AND p.standard_id = l.standard_id AND p.org_slug = l.org_slug
+     AND p.period = (l.month - CASE WHEN l.grain = 'fiscal_year' THEN INTERVAL 1 YEAR
+                                    ELSE INTERVAL 1 MONTH END)::DATE
+LEFT JOIN period_performance y ON y.jurisdiction = l.jurisdiction
+     AND y.standard_id = l.standard_id AND y.org_slug = l.org_slug
+     AND y.period = (l.month - INTERVAL 1 YEAR)::DATE
+WHERE l.standard_id <> 'all';
+"""
+
+
+def verdict(values: list[float | None], comparator: str | None) -> str:
+    """The SPC verdict in a word on a series ending at the row's period ('improving',
+    'deteriorating', 'no significant change'); 'not enough data' with fewer than two figures
+    or none for the period itself. Higher is better for '>=', lower for '<='."""
+    improvement: Improvement = "decrease" if comparator == "<=" else "increase"
+    variation = latest_variation(values, improvement)
+    return NOT_ENOUGH if variation is None else VERDICT_WORDS[variation]
+
+
+def verdicts(periods: pl.DataFrame, rows: pl.DataFrame) -> pl.Series:
+    """Each league row's verdict on its series up to and including the row's month."""
+    series: dict[tuple[str, str, str], tuple[list[object], list[float | None]]] = {}
+    for part in periods.sort("period").partition_by(KEY, maintain_order=True):
+        key = (part["jurisdiction"][0], part["standard_id"][0], part["org_slug"][0])
+        series[key] = (list(part["period"]), list(part["performance"]))
+    out = []
+    for j, s, org, month, comparator in rows.select(*KEY, "month", "comparator").iter_rows():
+        dates, values = series.get((j, s, org), ([], []))
+        end = bisect.bisect_right(dates, month)
+        at_month = end > 0 and dates[end - 1] == month
+        out.append(verdict(values[:end], comparator) if at_month else NOT_ENOUGH)
+    return pl.Series("spc_verdict", out, dtype=pl.String)
+
+
+def add_league_trends(con: duckdb.DuckDBPyConnection) -> None:
+    """Add change_previous, change_year and spc_verdict to every `league` row; an 'all' row
+    (several standards pooled, no performance) has none of them."""
+    con.execute(PERIODS)
+    rows = con.sql("SELECT * FROM league_changes").pl()
+    periods = con.sql("SELECT * FROM period_performance").pl()
+    trends = rows.drop("comparator").with_columns(verdicts(periods, rows))
+    con.register("trends", trends)
+    con.execute(
+        """CREATE OR REPLACE TABLE league AS
+           SELECT l.*, t.change_previous, t.change_year, t.spc_verdict
+           FROM league l LEFT JOIN trends t USING (jurisdiction, month, standard_id, org_slug)"""
+    )
+    con.unregister("trends")
