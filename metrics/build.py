@@ -15,6 +15,7 @@ import duckdb
 
 from metrics.league import band_league
 from metrics.measures import build_measures_table
+from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
 
 # The modules that only read what is built; every other module of metrics/ can change a
@@ -244,6 +245,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     try:
         con.execute(MEASURES)
         build_measures_table(con)
+        build_peer_groups(con)
         band_league(con, min_judged)
         build_series(con)
     except BaseException:

@@ -8,7 +8,13 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
-from dashboard.pages._league_view import choose_standard, sort_href, standard_part
+from dashboard.pages._league_view import (
+    choose_peer_group,
+    choose_standard,
+    peer_group_part,
+    sort_href,
+    standard_part,
+)
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, forms, tables, whose
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
@@ -23,16 +29,16 @@ dash.register_page(
 )
 
 
-def headline(league: pl.DataFrame, area: str, window: str) -> str:
-    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
+def headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
+    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015';
+    with a peer group, 'Across the 124 NHS England organisations in the group “…”, …'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
-    return (
-        f"Across {league.height} {area} organisations, standards were met on {share} "
-        f"of {periods} in {window}"
-    )
+    who = f"{league.height} {area} organisations"
+    who = f"the {who} in the group “{group}”" if group else who
+    return f"Across {who}, standards were met on {share} of {periods} in {window}"
 
 
 def layout(
@@ -40,6 +46,7 @@ def layout(
     month: QueryValue = None,
     q: QueryValue = None,
     standard: QueryValue = None,
+    peer_group: QueryValue = None,
     sort: QueryValue = None,
     order: QueryValue = None,
     **_unknown: str,
@@ -54,13 +61,19 @@ def layout(
     choice = choose_month(month, months)
     assert choice.month is not None  # every jurisdiction in the league has months
     view = {"jurisdiction": area.slug or "", "month": month_text(choice.month)}
-    chosen = choose_standard(area.name, one(standard))
-    league = queries.league_table(area.name, choice.month, standard=chosen.standard_id)
+    group = choose_peer_group(area.name, one(peer_group), one(standard))
+    chosen = choose_standard(area.name, one(standard), group.peer_group)
+    league = queries.league_table(
+        area.name, choice.month, standard=chosen.standard_id, peer_group=group.peer_group
+    )
     grain = str(league["grain"][0])
     window = league_window(grain, choice.month)
+    view |= {"peer_group": group.peer_group} if group.several else {}
     view |= {"standard": chosen.standard_id} if chosen.several else {}
     by = choose_sort(league, one(sort), one(order))
-    caption = f"{area.name} organisations, {window}: {chosen.wording}"
+    label = group.label if group.several else None
+    caption = f"{area.name} organisations, {window}" + (f", {label}" if label else "")
+    caption += f": {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
     return html.Div(
         [
@@ -74,10 +87,11 @@ def layout(
                 )
             ),
             forms.view_form("/", months, choice.month, area.slug or "", grain),
+            *peer_group_part(group, view),
             *standard_part(chosen, view),
             *search_part(q, area.slug or "", month_text(choice.month)),
             html.P(
-                headline(league, area.name, window) + whose.caption_note(chosen.standard_id),
+                headline(league, area.name, window, label) + whose.caption_note(chosen.standard_id),
                 className="lead",
             ),
             *whose.note(chosen.standard_id),
