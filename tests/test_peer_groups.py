@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from ingest.catalog import CatalogError, load_catalog, load_source
-from metrics import queries
+from metrics import feeds, queries
 from tests.helpers import fetch
 from tests.test_site_pages import close, new_page
 
@@ -238,3 +238,15 @@ def test_a_bad_group_is_refused_naming_what_is_allowed(
     with pytest.raises(CatalogError, match=re.escape(message)):
         load_catalog(folder)
     assert load_source(ROOT / "catalog" / "nhs-ae-monthly.toml").peer_groups  # the real one loads
+
+
+def test_feeds_compare_within_a_group(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    # The area's feed names best and worst among its first group (major emergency
+    # departments); an organisation's feed has one entry a month, from its own first group.
+    type_1, _ = members_by_hand(dt.date(2024, 7, 1), dt.date(2025, 6, 1))
+    latest = feeds.area_entries("nhs-england", bundled_con)[0]
+    best, worst = re.findall(r"(?:Best|Worst): (.+?) met its standard", latest.summary)
+    names = {_slug("NHS England-" + n) for n in (best, worst)}
+    assert names <= type_1
+    entries = feeds.organisation_entries("nhs-england-woking-walk-in-centre", bundled_con)
+    assert len({e.key for e in entries}) == len(entries) == 13  # June 2024 to June 2025
