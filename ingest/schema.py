@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 
