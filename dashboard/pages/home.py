@@ -72,6 +72,7 @@ def layout(
     view |= {"standard": chosen.standard_id} if chosen.several else {}
     by = choose_sort(league, one(sort), one(order))
     label = group.label if group.several else None
+    kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
     caption = f"{area.name} organisations, {window}" + (f", {label}" if label else "")
     caption += f": {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
@@ -86,7 +87,7 @@ def layout(
                     "Compare organisations side by side", href=f"/compare?jurisdiction={area.slug}"
                 )
             ),
-            forms.view_form("/", months, choice.month, area.slug or "", grain),
+            forms.view_form("/", months, choice.month, area.slug or "", grain, kept),
             *peer_group_part(group, view),
             *standard_part(chosen, view),
             *search_part(q, area.slug or "", month_text(choice.month)),
