@@ -255,3 +255,20 @@ def test_feeds_compare_within_a_group(bundled_con: duckdb.DuckDBPyConnection) ->
     assert names <= type_1
     entries = feeds.organisation_entries("nhs-england-woking-walk-in-centre", bundled_con)
     assert len({e.key for e in entries}) == len(entries) == 13  # June 2024 to June 2025
+
+
+@pytest.mark.browser
+def test_methodology_lists_each_area_groups(browser: Browser, site: str) -> None:
+    page = new_page(browser, 1280)
+    page.goto(f"{site}/methodology#peer-groups")
+    table = page.locator("table", has=page.locator("caption", has_text="Peer groups"))
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(10)  # NHS England 3, Scotland 2, five other areas 1 each
+    urgent = table.locator("tr", has=page.get_by_role("rowheader", name="(urgent-care)"))
+    expect(urgent.locator("td").nth(0)).to_have_text("NHS England")
+    expect(urgent.locator("td").nth(2)).to_have_text(
+        "95% of A&E attendances admitted, transferred or discharged within 4 hours of arrival"
+    )
+    every = table.locator("tr", has=page.get_by_role("rowheader", name="(all-providers)"))
+    expect(every.locator("td").nth(2)).to_have_text("Each of the area's standards")
+    close(page)
