@@ -19,7 +19,9 @@ from pydantic import (
     model_validator,
 )
 
+from ingest import catalog_groups
 from ingest.catalog_errors import explain_extra
+from ingest.catalog_groups import PeerGroupSpec
 from ingest.catalog_rows import LookupSpec, Marker, QualifierSpec, RowFilter
 
 CASE_FIELDS = ("case_id", "opened_at", "due_at", "closed_at", "organisation", "service")
@@ -136,6 +138,10 @@ class SourceBase(Strict):
         default_factory=list, description="Rows kept: every filter must pass; the rest excluded."
     )
     standards: list[StandardSpec] = Field(min_length=1)
+    peer_groups: list[PeerGroupSpec] = Field(
+        default_factory=list,
+        description="Organisations compared like with like; the area's first is its default.",
+    )
 
     def files(self, data_dir: Path) -> list[Path]:
         """The source's files in load order: by name, revisions after the originals."""
@@ -434,11 +440,23 @@ def _problems(err: ValidationError) -> list[str]:
 
 
 def load_catalog(catalog_dir: Path) -> list[Source]:
-    """Every catalog entry in the folder; ids must be unique."""
-    sources = [load_source(p) for p in sorted(catalog_dir.glob("*.toml"))]
+    """Every catalog entry in the folder; ids must be unique, and each peer group must name
+    standards and groups of its own area."""
+    paths = sorted(catalog_dir.glob("*.toml"))
+    sources = [load_source(p) for p in paths]
     seen: set[str] = set()
     for source in sources:
         if source.id in seen:
             raise CatalogError(f"{catalog_dir}: source id {source.id!r} is declared twice")
         seen.add(source.id)
+    declared = [
+        catalog_groups.Declared(
+            path=path, jurisdiction=s.jurisdiction, standards=tuple(st.id for st in s.standards),
+            groups=tuple(s.peer_groups),
+        )
+        for path, s in zip(paths, sources, strict=True)
+    ]  # fmt: skip
+    found = catalog_groups.problems(declared)
+    if found:
+        raise CatalogError("; ".join(found))
     return sources

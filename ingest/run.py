@@ -14,6 +14,7 @@ import duckdb
 from ingest import cases, observations
 from ingest import inventory as service_inventory
 from ingest.catalog import ObservationSource, Source
+from ingest.catalog_groups import DEFAULT_GROUP, PeerGroupSpec
 from ingest.lock import set_aside_if_damaged, writer_lock
 from ingest.publish import fault_point, next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
@@ -82,7 +83,11 @@ def catalog_fingerprint(sources: list[Source]) -> str:
 
 def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
     """Replace the catalog tables with the entries as they are now."""
-    con.execute("DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog")
+    con.execute(
+        "DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog; "
+        "DELETE FROM peer_groups"
+    )
+    write_peer_groups(con, sources)
     for s in sources:
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -105,6 +110,24 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
                 [st.id, version, s.id, st.wording, st.measure, st.measure_id, st.comparator,
                  st.target_percent, st.target_value, st.target_from_row, st.unit, st.grain,
                  st.set_by, st.reason, st.citation_url, st.valid_from, st.valid_to],
+            )  # fmt: skip
+
+
+def write_peer_groups(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Each area's peer groups in declared order; an area declaring none gets 'all'."""
+    for area in dict.fromkeys(s.jurisdiction for s in sources):
+        declared: list[tuple[str | None, PeerGroupSpec]] = [
+            (s.id, g) for s in sources if s.jurisdiction == area for g in s.peer_groups
+        ]
+        if not declared:
+            about = f"Every {area} organisation with figures."
+            every = PeerGroupSpec(id=DEFAULT_GROUP, label="Every organisation", description=about)
+            declared = [(None, every)]
+        for position, (source_id, g) in enumerate(declared, start=1):
+            con.execute(
+                "INSERT INTO peer_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [area, g.id, position, source_id, g.label, g.description, g.standard,
+                 g.members.judged_on, g.members.name_matches, g.members.not_in],
             )  # fmt: skip
 
 
@@ -255,8 +278,9 @@ def load_source_files(
 
 
 def entry_fingerprint(source: Source) -> str:
-    """A hash of how an entry reads its files (its standards are applied later, by metrics)."""
-    text = source.model_dump_json(exclude={"standards"})
+    """A hash of how an entry reads its files (its standards and peer groups are applied
+    later, by metrics)."""
+    text = source.model_dump_json(exclude={"standards", "peer_groups"})
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -24,6 +24,14 @@ CREATE TABLE IF NOT EXISTS standards (
     reason VARCHAR, citation_url VARCHAR, valid_from DATE NOT NULL, valid_to DATE,
     PRIMARY KEY (standard_id, version)
 );
+-- Peer groups: who is compared with whom, in the order the catalog declares them (an area
+-- declaring none has one, 'all'). Membership is computed by metrics, per league window.
+CREATE TABLE IF NOT EXISTS peer_groups (
+    jurisdiction VARCHAR NOT NULL, peer_group VARCHAR NOT NULL, position INTEGER NOT NULL,
+    source_id VARCHAR, label VARCHAR NOT NULL, description VARCHAR NOT NULL,
+    standard_id VARCHAR, judged_on VARCHAR, name_matches VARCHAR, not_in VARCHAR[] NOT NULL,
+    PRIMARY KEY (jurisdiction, peer_group)
+);
 -- Every measure an entry declares, judged or not: what it is called and which way is better.
 CREATE TABLE IF NOT EXISTS measure_catalog (
     source_id VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
@@ -83,7 +91,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

@@ -15,6 +15,7 @@ import duckdb
 
 from metrics.league import band_league
 from metrics.measures import build_measures_table
+from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
 from metrics.trend import add_league_trends
 
@@ -245,6 +246,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     try:
         con.execute(MEASURES)
         build_measures_table(con)
+        build_peer_groups(con)
         band_league(con, min_judged)
         add_league_trends(con)
         build_series(con)

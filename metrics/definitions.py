@@ -26,6 +26,17 @@ MEASURES: dict[str, str] = {
     "end a run.",
     "League table": "Organisations of one area by share of judged periods met: a month of "
     "days for daily standards, or the 12 months to the chosen month for monthly standards.",
+    "Peer group": "Organisations compared like with like, declared in the catalog: a "
+    "league's ranks, bands, funnel and headline use only the group's members (peer_group= in "
+    "the address; the area's first group by default). A group is compared on one standard, "
+    "or on each of its area's; its members in a league window are those judged on a named "
+    "standard in the window, or whose names match a pattern, leaving out the members of "
+    "groups declared before it (NHS England: major emergency departments on their Type 1 "
+    "attendances; the rest, urgent treatment centres, minor injury units and walk-in "
+    "centres, on all attendances; and every provider together).",
+    "Type 1 within 4 hours": "NHS England's figure for major emergency departments alone: "
+    "Type 1 attendances (booked appointments included) less those over 4 hours, of all "
+    "Type 1 attendances; judged against the same 95% standard as all types.",
     "Wilson interval": "The 95% Wilson score interval around each share met: the range the "
     "share would plausibly take by chance alone.",
     "Funnel-plot band": "Each organisation is compared with the pooled share allowing for "
@@ -113,7 +124,10 @@ TABLES: dict[str, str] = {
     "status marker, and the figure a year earlier: the measures download.",
     "reconciliation": "A source that republishes another's figures, checked figure by figure "
     "against it.",
-    "league": "Organisations of an area per league window, with intervals, bands and ranks.",
+    "league": "Organisations of an area per league window and peer group, with intervals, "
+    "bands and ranks among the group's members.",
+    "peer_group_members": "Who is in each peer group in each league window, by the group's "
+    "membership rule.",
     "met_records": "One row per standard and month: the met record with coverage, last met, "
     "runs of misses, pooled performance, the disagreement flag and the changes on the "
     "previous period and a year earlier. For a monthly standard the record runs from the "

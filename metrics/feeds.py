@@ -38,6 +38,16 @@ SELECT l.jurisdiction, slug(l.jurisdiction) AS area, l.month, l.grain, l.organis
            AS received
 FROM league l
 WHERE ($area IS NULL OR slug(l.jurisdiction) = $area) AND ($org IS NULL OR l.org_slug = $org)
+  -- each organisation once a month: in the first of its area's peer groups that holds it
+  AND l.peer_group = (
+      SELECT g.peer_group FROM peer_groups g JOIN peer_group_members m
+             ON m.jurisdiction = g.jurisdiction AND m.peer_group = g.peer_group
+      WHERE g.jurisdiction = l.jurisdiction AND m.month = l.month AND m.org_slug = l.org_slug
+      ORDER BY g.position LIMIT 1)
+  -- an area's best and worst: within its first (default) peer group, as its league opens
+  AND ($org IS NOT NULL OR l.peer_group = (
+      SELECT g.peer_group FROM peer_groups g WHERE g.jurisdiction = l.jurisdiction
+      ORDER BY g.position LIMIT 1))
 ORDER BY l.month DESC, l.rank NULLS LAST, l.organisation
 """
 

@@ -21,7 +21,7 @@ from metrics.stats import (
     wilson_interval,
 )
 
-PARTITION = ["jurisdiction", "month", "standard_id"]
+PARTITION = ["jurisdiction", "month", "standard_id", "peer_group"]
 SORTABLE = (
     "rank", "organisation", "performance", "performance_denominator", "periods_met",
     "share_met", "band", "change_previous", "change_year", "spc_verdict",
@@ -96,7 +96,8 @@ def band(part: pl.DataFrame, min_judged: int) -> pl.DataFrame:
 
 
 def band_league(con: duckdb.DuckDBPyConnection, min_judged: int) -> None:
-    """Replace `league` with its banded form; organisations below min_judged are [u]."""
+    """Replace `league` with its banded form, each peer group's league apart; organisations
+    below min_judged are [u]."""
     league = con.sql("SELECT * EXCLUDE (rank) FROM league ORDER BY ALL").pl()
     parts = [band(p, min_judged) for p in league.partition_by(PARTITION)]
     banded = pl.concat(parts) if parts else league

@@ -45,30 +45,67 @@ def months(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> l
 
 
 LEAGUE_COLUMNS = (
-    "rank", "organisation", "org_slug", "jurisdiction", "grain", "standard_id", "periods_met",
-    "periods_judged", "periods_no_data", "share_met", "share_lower", "share_upper",
-    "performance", "performance_numerator", "performance_denominator", "performance_unit",
-    "comparator", "band", "reliability", "lower_95", "upper_95", "lower_998", "upper_998",
-    "change_previous", "change_year", "spc_verdict",
+    "rank", "organisation", "org_slug", "jurisdiction", "peer_group", "grain", "standard_id",
+    "periods_met", "periods_judged", "periods_no_data", "share_met", "share_lower",
+    "share_upper", "performance", "performance_numerator", "performance_denominator",
+    "performance_unit", "comparator", "band", "reliability", "lower_95", "upper_95",
+    "lower_998", "upper_998", "change_previous", "change_year", "spc_verdict",
 )  # fmt: skip
 
 
 @cached
+def peer_groups(jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """The jurisdiction's peer groups in the catalog's order, the default first.
+
+    Columns: peer_group (id), label, description, standard_id (the standard its members are
+    compared on; null where they are compared on each of the area's standards).
+    """
+    return read_frame(
+        """SELECT peer_group, label, description, standard_id FROM peer_groups
+           WHERE jurisdiction = $j ORDER BY position""",
+        {"j": jurisdiction},
+        con,
+    )
+
+
+@cached
+def default_peer_group(
+    jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None, standard: str | None = None
+) -> str:
+    """The area's first declared peer group ('all' where it declares none); given a
+    standard, its first group whose league has that standard (else its first)."""
+    frame = read_frame(
+        """SELECT g.peer_group FROM peer_groups g WHERE g.jurisdiction = $j
+           ORDER BY NOT EXISTS (
+                 SELECT 1 FROM league l WHERE l.jurisdiction = g.jurisdiction
+                   AND l.peer_group = g.peer_group AND l.standard_id = $s), g.position
+           LIMIT 1""",
+        {"j": jurisdiction, "s": standard},
+        con,
+    )
+    return str(frame["peer_group"][0]) if frame.height else "all"
+
+
+@cached
 def league_standards(
-    jurisdiction: str, con: duckdb.DuckDBPyConnection | None = None
+    jurisdiction: str,
+    con: duckdb.DuckDBPyConnection | None = None,
+    peer_group: str | None = None,
 ) -> pl.DataFrame:
-    """The standards a jurisdiction's league can be shown for, the default first.
+    """The standards a jurisdiction's league can be shown for in a peer group (default: the
+    area's first), the default first.
 
     Columns: standard_id ('all' pools every standard's periods-met record where an area has
     several), wording. The default is the single standard, or 'all' where there are several.
     """
+    group = peer_group or default_peer_group(jurisdiction, con)
     return read_frame(
         """SELECT l.standard_id,
                   coalesce(any_value(s.wording), 'Every standard: periods met') AS wording
            FROM league l LEFT JOIN standards s ON s.standard_id = l.standard_id
-           WHERE l.jurisdiction = $j GROUP BY l.standard_id
+           WHERE l.jurisdiction = $j AND l.peer_group = $g GROUP BY l.standard_id
            ORDER BY l.standard_id <> 'all', l.standard_id""",
-        {"j": jurisdiction},
+        {"j": jurisdiction, "g": group},
         con,
     )
 
@@ -79,14 +116,18 @@ def league_table(
     month: dt.date,
     con: duckdb.DuckDBPyConnection | None = None,
     standard: str | None = None,
+    peer_group: str | None = None,
 ) -> pl.DataFrame:
-    """Organisations of a jurisdiction for a league window and standard, best first.
+    """Organisations of a jurisdiction's peer group for a league window and standard, best
+    first; ranks and bands compare the group's members only.
 
     The window is the month for standards judged daily, and the 12 months to the month for
-    standards judged monthly. `standard` defaults to the first of `league_standards`.
+    standards judged monthly. `peer_group` defaults to the area's first group (with the
+    standard, if one is given), `standard` to the first of `league_standards` for the group.
     Columns: rank (by performance for monthly and yearly sources, lower first where the
     standard is a time; by share of service-days met for daily ones; ties share a rank; null
-    when low reliability), organisation, org_slug, jurisdiction, grain, standard_id,
+    when low reliability), organisation, org_slug, jurisdiction, peer_group (the group's id),
+    grain, standard_id,
     periods_met, periods_judged, periods_no_data, share_met (met / judged, null when nothing
     was judged), share_lower and share_upper (Wilson 95% interval), performance (within the
     standard / judged, summed over the window: performance_numerator /
@@ -101,14 +142,16 @@ def league_table(
     ('improving', 'deteriorating', 'no significant change', 'not enough data'; null on 'all';
     see metrics.trend), standard_set_by ('agency' or 'tracker').
     """
+    group = peer_group or default_peer_group(jurisdiction, con, standard)
     if standard is None:
-        choices = league_standards(jurisdiction, con)
+        choices = league_standards(jurisdiction, con, group)
         standard = str(choices["standard_id"][0]) if choices.height else "all"
     return read_frame(
         f"""SELECT {", ".join(LEAGUE_COLUMNS)}, {SET_BY} AS standard_set_by
            FROM league WHERE jurisdiction = $j AND month = $month AND standard_id = $s
+             AND peer_group = $g
            ORDER BY rank NULLS LAST, organisation""",  # noqa: S608 - constant columns
-        {"j": jurisdiction, "month": month, "s": standard},
+        {"j": jurisdiction, "month": month, "s": standard, "g": group},
         con,
     )
 

@@ -20,8 +20,9 @@ KEY = ["jurisdiction", "standard_id", "org_slug"]
 
 PERIODS = """
 CREATE OR REPLACE TEMP TABLE period_performance AS
--- A daily or yearly league row covers exactly one period: its performance is the period's.
-SELECT jurisdiction, standard_id, org_slug, month AS period, performance
+-- A daily or yearly league row covers exactly one period: its performance is the period's
+-- (the same in every peer group the organisation is ranked in).
+SELECT DISTINCT jurisdiction, standard_id, org_slug, month AS period, performance
 FROM league WHERE grain IN ('day', 'fiscal_year') AND standard_id <> 'all'
 UNION ALL
 -- One judgement per organisation, standard and month (one service each): its figure, as
@@ -33,7 +34,8 @@ CREATE OR REPLACE TEMP TABLE league_changes AS
 SELECT l.jurisdiction, l.month, l.standard_id, l.org_slug, l.comparator,
        n.performance - p.performance AS change_previous,
        n.performance - y.performance AS change_year
-FROM league l
+FROM (SELECT DISTINCT jurisdiction, month, standard_id, org_slug, comparator, grain
+      FROM league) l  -- one row per organisation, whichever peer groups rank it
 LEFT JOIN period_performance n ON n.jurisdiction = l.jurisdiction
      AND n.standard_id = l.standard_id AND n.org_slug = l.org_slug AND n.period = l.month
 LEFT JOIN period_performance p ON p.jurisdiction = l.jurisdiction

@@ -67,6 +67,9 @@ TITLES |= {
     "department-yearly": "Agriculture and Agri-Food Canada – Service Standards Tracker",
 }
 PERIOD_LABEL |= {"league-yearly": "Fiscal year", "department-yearly": ""}
+# NHS England: a league within a peer group, with the group's choice beside the standard's.
+PAGES |= {"league-peer-group": "/?jurisdiction=nhs-england&month=2025-06&peer_group=urgent-care"}
+TITLES |= {"league-peer-group": "League table – Service Standards Tracker"}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (

@@ -19,7 +19,8 @@ from tests.helpers import fetch
 
 # The contract: each dataset's columns, in order, with their Frictionless types.
 CONTRACT = {
-    "league": """rank:integer rank_status:string organisation:string grain:string
+    "league": """rank:integer rank_status:string organisation:string peer_group:string
+        grain:string
         standard_id:string performance:number performance_numerator:integer
         performance_denominator:integer performance_unit:string periods_met:integer
         periods_judged:integer periods_no_data:integer share_met:number

@@ -50,7 +50,8 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     assert body.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert table[0] == [
-        "rank", "rank_status", "organisation", "grain", "standard_id", "performance",
+        "rank", "rank_status", "organisation", "peer_group", "grain", "standard_id",
+        "performance",
         "performance_numerator", "performance_denominator", "performance_unit", "periods_met",
         "periods_judged", "periods_no_data", "share_met", "share_met_status", "share_lower",
         "share_lower_status", "share_upper", "share_upper_status", "band", "reliability",
@@ -63,7 +64,7 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     assert [[r[0] or "–", r[2]] for r in table[1:]] == [r[:2] for r in shown]
     for r, cells in zip(table[1:], shown, strict=True):
         text = " ".join(cells).replace(",", "")
-        assert r[9] in text and r[10] in text
+        assert r[10] in text and r[11] in text
 
 
 def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:

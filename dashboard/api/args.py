@@ -101,6 +101,16 @@ def _choice(
     return text
 
 
+def _peer_group(text: str | None, area: Area | None, con: duckdb.DuckDBPyConnection) -> str | None:
+    """A peer group of the view's area (a league's area is always known)."""
+    if text is None or area is None:
+        return text
+    known = [str(g) for g in queries.peer_groups(area[1], con)["peer_group"]]
+    if text not in known:
+        raise _allowed("peer_group", known)
+    return text
+
+
 def _page(args: MultiDict[str, str]) -> tuple[int, int]:
     page, per_page = _one(args, "page") or "1", _one(args, "per_page") or str(PER_PAGE)
     if not (page.isdigit() and page.isascii() and len(page) <= 9 and int(page) >= 1):
@@ -138,6 +148,8 @@ def _name_parts(dataset: Dataset, f: Filters, area: Area | None) -> tuple[str, .
         parts.append(f.service)
     if f.standard:
         parts.append(file_slug(f.standard))
+    if f.peer_group:
+        parts.append(f.peer_group)
     if f.month:
         yearly = area is not None and Grain(area[2]) is Grain.FISCAL_YEAR
         parts.append(fiscal_year_label(f.month) if yearly else month_text(f.month))
@@ -176,6 +188,7 @@ def parse(
         raise BadArgs("from must not be after to.")
     filters = Filters(
         jurisdiction=area[1] if area else None,
+        peer_group=_peer_group(get.get("peer_group"), area, con),
         organisations=_organisations(get.get("organisation"), con),
         service=_choice("service", get.get("service"), choices.service_slugs, con,
                         "records.csv"),

@@ -4,7 +4,8 @@ The URL contract (shared by pages, `/download/...` and `/api/...`): datasets are
 `league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats are
 those of `dashboard.api.formats`; parameters are `jurisdiction` (area slug), `organisation`
 (department slug, or several joined by commas), `service` (service slug), `standard` (standard id),
-`month`, `from`, `to` (each `YYYY-MM`) and `source` (catalog id).
+`peer_group` (a peer group id of the area), `month`, `from`, `to` (each `YYYY-MM`) and
+`source` (catalog id).
 """
 
 from __future__ import annotations

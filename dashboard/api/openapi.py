@@ -34,6 +34,9 @@ def parameters(enums: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
                           {"type": "string", "pattern": r"^[a-z0-9-]+$"}),
         "standard": _query("standard", "Standard id (see the standards dataset)",
                            {"type": "string", "minLength": 1}),
+        "peer_group": _query("peer_group", "League only: a peer group id of the area (all "
+                             "groups, each row labelled, when absent)",
+                             {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"}),
         "month": _query("month", "Month, YYYY-MM", month),
         "from": _query("from", "First month, YYYY-MM", month),
         "to": _query("to", "Last month, YYYY-MM", month),

@@ -24,6 +24,7 @@ PARAMS = {
     "month": "a month, YYYY-MM",
     "service": "service slug, as in a daily standard page's address (e.g. street-light-outages)",
     "standard": "a standard id from the standards dataset",
+    "peer_group": "a peer group id of the area (league: every group's rows when absent)",
     "from": "first month, YYYY-MM",
     "to": "last month, YYYY-MM",
     "source": "a catalog id from the sources dataset",

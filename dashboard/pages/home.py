@@ -8,7 +8,13 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
-from dashboard.pages._league_view import choose_standard, sort_href, standard_part
+from dashboard.pages._league_view import (
+    choose_peer_group,
+    choose_standard,
+    peer_group_part,
+    sort_href,
+    standard_part,
+)
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, currency, forms, tables, whose
@@ -30,13 +36,14 @@ def layout(
     month: QueryValue = None,
     q: QueryValue = None,
     standard: QueryValue = None,
+    peer_group: QueryValue = None,
     sort: QueryValue = None,
     order: QueryValue = None,
     **_unknown: str,
 ) -> html.Div:
     """The league table for the view in the URL; bad values show a default, and say so.
     With no parameters at all, every area's latest figures in one overview."""
-    if all(v is None for v in (jurisdiction, month, q, standard, sort, order)):
+    if all(v is None for v in (jurisdiction, month, q, standard, peer_group, sort, order)):
         return overview()
     areas = queries.jurisdictions()
     options = list(zip(areas["slug"], areas["jurisdiction"], strict=True))
@@ -47,13 +54,20 @@ def layout(
     choice = choose_month(month, months)
     assert choice.month is not None  # every jurisdiction in the league has months
     view = {"jurisdiction": area.slug or "", "month": month_text(choice.month)}
-    chosen = choose_standard(area.name, one(standard))
-    league = queries.league_table(area.name, choice.month, standard=chosen.standard_id)
+    group = choose_peer_group(area.name, one(peer_group), one(standard))
+    chosen = choose_standard(area.name, one(standard), group.peer_group)
+    league = queries.league_table(
+        area.name, choice.month, standard=chosen.standard_id, peer_group=group.peer_group
+    )
     grain = str(league["grain"][0])
     window = league_window(grain, choice.month)
+    view |= {"peer_group": group.peer_group} if group.several else {}
     view |= {"standard": chosen.standard_id} if chosen.several else {}
     by = choose_sort(league, one(sort), one(order))
-    caption = f"{area.name} organisations, {window}: {chosen.wording}"
+    label = group.label if group.several else None
+    kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
+    caption = f"{area.name} organisations, {window}" + (f", {label}" if label else "")
+    caption += f": {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
     # Figures first: the headline and the table; the controls that change the view follow,
     # with a link to them beside the headline.
@@ -65,7 +79,7 @@ def layout(
             forms.notice(choice.message),
             html.P(
                 [
-                    league_headline(league, area.name, window),
+                    league_headline(league, area.name, window, label),
                     *whose.linked_note(chosen.standard_id),
                 ],
                 className="lead",
@@ -82,7 +96,8 @@ def layout(
             html.Section(
                 [
                     html.H2("Choose what to show", id="view-controls-heading"),
-                    forms.view_form("/", months, choice.month, area.slug or "", grain),
+                    forms.view_form("/", months, choice.month, area.slug or "", grain, kept),
+                    *peer_group_part(group, view),
                     *standard_part(chosen, view),
                     forms.area_nav(options, area.slug or ""),
                     html.P(

@@ -63,6 +63,27 @@ def _standards() -> html.Div:
     return captioned_table("Standards and who set them", head, rows)
 
 
+def _peer_groups() -> html.Div:
+    """Every area's peer groups, in order (the first is its league's default)."""
+    wording = dict(queries.standards().select("standard_id", "wording").iter_rows())
+    rows = [
+        html.Tr(
+            [
+                html.Td(area),
+                html.Th([g["label"], " (", html.Code(g["peer_group"]), ")"], scope="row"),
+                html.Td(g["description"]),
+                html.Td(wording.get(g["standard_id"], "Each of the area's standards")),
+            ]
+        )
+        for area in queries.jurisdictions()["jurisdiction"]
+        for g in queries.peer_groups(area).iter_rows(named=True)
+    ]
+    titles = ("Area", "Peer group (peer_group=)", "Who is in it", "Compared on")
+    head = html.Tr([html.Th(t, scope="col") for t in titles])
+    return captioned_table("Peer groups: who is compared with whom, each area's default first",
+                           head, rows)  # fmt: skip
+
+
 def layout(**_unknown: str) -> html.Div:
     """The methodology, built from the same definitions the measures use."""
     settings = {
@@ -93,6 +114,8 @@ def layout(**_unknown: str) -> html.Div:
                 "own judgement of itself. The table above gives each reason."
             ),
             download_links("standards", {}, "every version of every standard"),
+            html.H2("Peer groups", id="peer-groups"),
+            _peer_groups(),
             html.H2("Fields of a standard"),
             _definitions(STANDARD_FIELDS),
             html.H2("Tables of measures"),

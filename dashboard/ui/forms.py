@@ -37,16 +37,19 @@ def view_form(
     chosen: dt.date | None,
     jurisdiction: str = "",
     grain: str = Grain.DAY,
+    keep: dict[str, str] | None = None,
 ) -> html.Form:
     """A plain GET form, so the chosen month lands in the URL and works without scripts.
-    Standards judged by fiscal year choose a year, named as the agency names it ('2023-24')."""
+    Standards judged by fiscal year choose a year, named as the agency names it ('2023-24').
+    `keep` names other choices of the view that a new month keeps (the peer group)."""
     yearly = Grain(grain) is Grain.FISCAL_YEAR
     name_of = fiscal_year_label if yearly else month_name
     month_options = [(month_text(m), name_of(m)) for m in reversed(months)]
     chosen_text = month_text(chosen) if chosen else ""
+    kept = {"jurisdiction": jurisdiction, **(keep or {})}
     hidden = [
         html.Div(
-            dcc.Input(type="hidden", name="jurisdiction", value=jurisdiction),
+            [dcc.Input(type="hidden", name=k, value=v) for k, v in kept.items() if v],
             className="hidden-fields",
         )
     ]

@@ -115,13 +115,13 @@ def months_met_sentence(part: pl.DataFrame) -> str:
     return text + missing
 
 
-def league_headline(league: pl.DataFrame, area: str, window: str) -> str:
-    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015'."""
+def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
+    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015';
+    with a peer group, 'Across the 124 NHS England organisations in the group “…”, …'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
-    return (
-        f"Across {league.height} {area} organisations, standards were met on {share} "
-        f"of {periods} in {window}"
-    )
+    who = f"{league.height} {area} organisations"
+    who = f"the {who} in the group “{group}”" if group else who
+    return f"Across {who}, standards were met on {share} of {periods} in {window}"

@@ -28,6 +28,7 @@ class Filters:
     organisations: tuple[str, ...] = ()
     service: str | None = None
     standard: str | None = None
+    peer_group: str | None = None
     month: dt.date | None = None
     start: dt.date | None = None
     end: dt.date | None = None

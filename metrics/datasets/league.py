@@ -29,9 +29,16 @@ def change_status(name: str) -> pl.Expr:
 
 
 def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
-    """The league table as the home page shows it (`queries.league_table`)."""
+    """The league table as the home page shows it (`queries.league_table`): every peer
+    group's, in the catalog's order, unless `peer_group` names one. With a `standard`, the
+    groups compared on it; without, each group's default standard."""
     assert f.jurisdiction is not None and f.month is not None
-    frame = queries.league_table(f.jurisdiction, f.month, con, f.standard)
+    declared = queries.peer_groups(f.jurisdiction, con)["peer_group"].to_list()
+    groups = [f.peer_group] if f.peer_group else declared
+    frame = pl.concat(
+        [queries.league_table(f.jurisdiction, f.month, con, f.standard, g) for g in groups],
+        how="vertical_relaxed",
+    )
     low = pl.col("reliability") == "[u]"
     none = pl.col("periods_judged") == 0
 
@@ -53,15 +60,18 @@ DATASET = Dataset(
     name="league",
     title="League table",
     description=(
-        "Organisations of a jurisdiction for a league window, best first, as "
-        "on the home page."
+        "Organisations of a jurisdiction for a league window, best first within each peer "
+        "group, as on the home page; every group's rows unless peer_group names one."
     ),
-    params=("jurisdiction", "month", "standard"),
+    params=("jurisdiction", "month", "standard", "peer_group"),
     fields=fields(
         ("rank", INT, "Rank by performance (monthly and yearly sources; lower first for a "
                       "time) or by share of service-days met (daily sources); ties share "
                       "a rank"), ("rank_status", S),
         ORG,
+        ("peer_group", S, "The peer group whose members the row is ranked and banded among "
+                          "(an id of the area's groups, as in the league page's "
+                          "peer_group=); an organisation may be in several, each its own row"),
         ("grain", S, "Period each standard is judged over: day, month or fiscal_year"),
         ("standard_id", S, "The catalog standard the row is judged on; 'all' pools every "
                            "standard's periods-met record where an area has several"),
