@@ -103,6 +103,24 @@ def test_the_overview_names_every_area_newest_first_with_its_best_and_worst(
     assert "/?jurisdiction=boston&month=2015-12" in links
 
 
+def test_the_overview_names_best_and_worst_within_each_peer_group(
+    site: str, bundled_reader: None
+) -> None:
+    layout = page_layout("home")()
+    [nhs] = [text(c) for c in walk(layout) if getattr(c, "className", "") == "area-summary"
+             and text(c).startswith("NHS England") and "ambulance" not in text(c)[:40]]  # fmt: skip
+    for group, label in (
+        ("type-1", "Major emergency departments (Type 1)"),
+        ("urgent-care", "Urgent treatment centres, minor injury units and walk-in centres"),
+    ):
+        rows = league_rows(site, f"jurisdiction=nhs-england&month=2025-06&peer_group={group}")
+        ranked = [r for r in rows if r["rank"] and r["standard_id"] != "all"]
+        best = min(ranked, key=lambda r: (int(r["rank"]), r["organisation"]))
+        worst = max(ranked, key=lambda r: int(r["rank"]))
+        assert f"{label}. Best: {best['organisation']} (" in nhs
+        assert f"Worst: {worst['organisation']} (" in nhs
+
+
 FIRST_SCREEN = ["/?jurisdiction=boston&month=2015-07", "/?jurisdiction=nhs-england"]
 
 

@@ -48,18 +48,42 @@ def ends_sentence(league: pl.DataFrame) -> str:
     )
 
 
+def compared_groups(area: str) -> list[tuple[str | None, str | None]]:
+    """The peer groups an area's overview names best and worst in: (id, label) of each group
+    compared on one standard (every group where none is), or the area's league where it
+    declares no group."""
+    groups = queries.peer_groups(area)
+    if not groups.height:
+        return [(None, None)]
+    compared = groups.filter(pl.col("standard_id").is_not_null())
+    chosen = compared if compared.height else groups.head(1)
+    return list(zip(chosen["peer_group"], chosen["label"], strict=True))
+
+
+def group_line(area: str, month: Any, group: str | None, label: str | None, several: bool) -> str:
+    """'Major emergency departments (Type 1): best A (76.2%); worst B (40.1%).'"""
+    league = queries.league_table(area, month, peer_group=group)
+    said = ends_sentence(league) if league.height else "No figures."
+    return f"{label}. {said}" if several and label else said
+
+
 def area_section(area: dict[str, Any]) -> html.Section:
     """One area's latest league in a few lines, linking to the league itself."""
     name, month = str(area["jurisdiction"]), area["last_month"]
     league = queries.league_table(name, month)
     window = league_window(str(area["grain"]), month)
     href = "/?" + urlencode({"jurisdiction": area["slug"], "month": f"{month:%Y-%m}"})
+    groups = compared_groups(name)
+    several = len(groups) > 1
+    lines = [group_line(name, month, g, label, several) for g, label in groups]
     return html.Section(
         [
             html.H2(html.A(name, href=href)),
             *currency.currency_note(name),
             html.P(league_headline(league, name, window) + ".", className="overview-headline"),
-            html.P(ends_sentence(league)),
+            html.Ul([html.Li(line) for line in lines], className="overview-ends")
+            if several
+            else html.P(lines[0]),
             html.P(html.A(f"{name}: the league table", href=href)),
         ],
         className="area-summary",
