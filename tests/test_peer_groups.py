@@ -184,7 +184,7 @@ def test_league_page_shows_only_the_group_members(browser: Browser, site: str) -
     expect(table.locator("tbody tr").first).to_be_visible()
     hrefs = table.locator("tbody th a").evaluate_all("links => links.map(a => a.pathname)")
     assert {h.removeprefix("/department/") for h in hrefs} == urgent
-    expect(table.locator("caption")).to_contain_text("Urgent treatment centres")
+    expect(table.locator("caption")).to_contain_text("NHS England urgent treatment centres")
     expect(page.locator("p.lead")).to_contain_text("Across the 67 NHS England organisations")
     choice = page.get_by_label("Compare within")
     expect(choice).to_have_value("urgent-care")

@@ -8,8 +8,10 @@ import datetime as dt
 import io
 
 import pytest
+from dash import html
 from playwright.sync_api import Browser, expect
 
+from dashboard.pages._glance import ordinal
 from dashboard.ui.currency import Currency, age_words, period_end, sentences
 from metrics.grain import Grain
 from tests.helpers import fetch
@@ -139,3 +141,37 @@ def test_the_headline_and_first_row_are_on_the_first_screen(
         box = shown.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 800, (path, width, box)
     page.close()
+
+
+def test_a_department_opens_with_its_record_rank_and_services_worst_first(
+    bundled_reader: None,
+) -> None:
+    layout = page_layout("department")(slug="boston-public-works-department", month="2015-07")
+    [glance] = [c for c in walk(layout) if getattr(c, "className", "") == "glance"]
+    said = text(glance)
+    # July 2015, by hand from the days-met records: Street Light Outages 398 of 567 due on
+    # time, 1 of 23 days met; Sidewalk Repair (Make Safe) 160 of 349, 0 of 23 days met;
+    # Misc. Snow Complaint had nothing due. Together 558 of 916 (61%), 1 of 46 days.
+    assert "met its standards on 1 of 46 service-days; 558 of 916 requests due (61%)" in said
+    # Boston's July 2015 league: Public Works is last of the 5 ranked, with 1 of 46 days (2%);
+    # the league's headline gives the departments' 15%.
+    assert "Ranked 5th of the 5 ranked Boston organisations" in said
+    assert "(2%, against their average of 15%)" in said
+    services = [text(li) for c in walk(glance) if isinstance(c, html.Ol) for li in c.children]
+    assert services == [
+        "Sidewalk Repair (Make Safe): met on 0 of 23 days; 46% of 349 requests due closed on time.",
+        "Street Light Outages: met on 1 of 23 days; 70% of 567 requests due closed on time.",
+    ]
+    assert "Nothing was due this month for: Misc. Snow Complaint." in said
+    # Sections follow in the same order; the service with nothing due has none.
+    sections = [c for c in walk(layout) if getattr(c, "className", "") == "service"]
+    assert [text(s.children[0]) for s in sections] == [
+        "Sidewalk Repair (Make Safe)", "Street Light Outages",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("n", "said"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"),
+                                         (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"),
+                                         (22, "22nd"), (101, "101st"), (111, "111th")])  # fmt: skip
+def test_ordinals(n: int, said: str) -> None:
+    assert ordinal(n) == said

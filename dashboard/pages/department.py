@@ -10,6 +10,7 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
+from dashboard.pages._glance import glance, ordered_records
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
@@ -62,6 +63,7 @@ def service_section(
             pooled_trend(slug, str(record["service_slug"]), service, whose.caption_note(standard)),
         ],
         className="service",
+        id=f"service-{record['service_slug']}",
     )
 
 
@@ -107,8 +109,9 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             choice.month,
             slug or "",
         )
-        for r in records.iter_rows(named=True)
+        for r in ordered_records(records).iter_rows(named=True)
     ]
+    league = queries.league_table(org["jurisdiction"], choice.month)
     return html.Div(
         [
             html.P(
@@ -119,9 +122,17 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             ),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
             *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
-            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.notice(choice.message),
+            glance(
+                records,
+                league,
+                slug or "",
+                org["jurisdiction"],
+                choice.month,
+                whose.linked_note(str(records["standard_id"][0])) if records.height else [],
+            ),
             *(whose.note(str(records["standard_id"][0])) if records.height else []),
+            html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.view_form(f"/department/{slug}", months, choice.month),
             tables.legend(),
             *sections,

@@ -66,7 +66,7 @@ def layout(
     by = choose_sort(league, one(sort), one(order))
     label = group.label if group.several else None
     kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
-    caption = f"{area.name} organisations, {window}" + (f", {label}" if label else "")
+    caption = f"{area.name} {label[0].lower() + label[1:] if label else 'organisations'}, {window}"
     caption += f": {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
     # Figures first: the headline and the table; the controls that change the view follow,

@@ -117,11 +117,11 @@ def months_met_sentence(part: pl.DataFrame) -> str:
 
 def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015';
-    with a peer group, 'Across the 124 NHS England organisations in the group “…”, …'."""
+    with a peer group, 'Across 124 NHS England major emergency departments (Type 1), …'."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
-    who = f"{league.height} {area} organisations"
-    who = f"the {who} in the group “{group}”" if group else who
+    noun = group[0].lower() + group[1:] if group else "organisations"
+    who = f"{league.height} {area} {noun}"
     return f"Across {who}, standards were met on {share} of {periods} in {window}"
