@@ -185,7 +185,7 @@ def test_league_page_shows_only_the_group_members(browser: Browser, site: str) -
     hrefs = table.locator("tbody th a").evaluate_all("links => links.map(a => a.pathname)")
     assert {h.removeprefix("/department/") for h in hrefs} == urgent
     expect(table.locator("caption")).to_contain_text("NHS England urgent treatment centres")
-    expect(page.locator("p.lead")).to_contain_text("Across the 67 NHS England organisations")
+    expect(page.locator("p.lead")).to_contain_text("Across 67 NHS England urgent treatment centres")
     choice = page.get_by_label("Compare within")
     expect(choice).to_have_value("urgent-care")
     # Choosing another group by keyboard alone: the form is a plain GET.
@@ -194,12 +194,12 @@ def test_league_page_shows_only_the_group_members(browser: Browser, site: str) -
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"peer_group=type-1"))
-    expect(page.locator("p.lead")).to_contain_text("Across the 124 NHS England organisations")
+    expect(page.locator("p.lead")).to_contain_text("Across 124 NHS England major emergency departments (Type 1)")
     # A new month keeps the group.
     page.get_by_label("Month", exact=True).select_option("2025-06")
     page.get_by_role("button", name="Show").first.click()
     expect(page).to_have_url(re.compile(r"peer_group=type-1&month=2025-06"))
-    expect(page.locator("p.lead")).to_contain_text("Across the 125 NHS England organisations")
+    expect(page.locator("p.lead")).to_contain_text("Across 125 NHS England major emergency departments (Type 1)")
     close(page)
 
 
