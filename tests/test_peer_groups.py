@@ -194,12 +194,16 @@ def test_league_page_shows_only_the_group_members(browser: Browser, site: str) -
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"peer_group=type-1"))
-    expect(page.locator("p.lead")).to_contain_text("Across 124 NHS England major emergency departments (Type 1)")
+    expect(page.locator("p.lead")).to_contain_text(
+        "Across 124 NHS England major emergency departments (Type 1)"
+    )
     # A new month keeps the group.
     page.get_by_label("Month", exact=True).select_option("2025-06")
     page.get_by_role("button", name="Show").first.click()
     expect(page).to_have_url(re.compile(r"peer_group=type-1&month=2025-06"))
-    expect(page.locator("p.lead")).to_contain_text("Across 125 NHS England major emergency departments (Type 1)")
+    expect(page.locator("p.lead")).to_contain_text(
+        "Across 125 NHS England major emergency departments (Type 1)"
+    )
     close(page)
 
 
