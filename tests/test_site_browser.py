@@ -89,10 +89,11 @@ def test_month_form_puts_the_month_in_the_url(page: Page, site: str) -> None:
         "Which organisations met their standards? NHS England, 12 months to June 2025"
     )
     page.get_by_label("Month", exact=True).select_option("2024-12")
-    # NHS England has two standards, so a standard form stands beside the month's.
+    # NHS England has peer groups and several standards, so their forms stand beside the
+    # month's; the month's form keeps the group shown (the default, major EDs).
     month_form = page.locator("form").filter(has=page.get_by_label("Month", exact=True))
     month_form.get_by_role("button", name="Show").click()
-    expect(page).to_have_url(f"{site}/?jurisdiction=nhs-england&month=2024-12")
+    expect(page).to_have_url(f"{site}/?jurisdiction=nhs-england&peer_group=type-1&month=2024-12")
     expect(page.locator("h1")).to_have_text(
         "Which organisations met their standards? NHS England, 12 months to December 2024"
     )
