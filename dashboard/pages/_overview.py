@@ -60,6 +60,12 @@ def compared_groups(area: str) -> list[tuple[str | None, str | None]]:
     return list(zip(chosen["peer_group"], chosen["label"], strict=True))
 
 
+def default_label(area: str) -> str | None:
+    """The label of the area's default peer group where it declares several, else None."""
+    groups = queries.peer_groups(area)
+    return str(groups["label"][0]) if groups.height > 1 else None
+
+
 def group_line(area: str, month: Any, group: str | None, label: str | None, several: bool) -> str:
     """'Major emergency departments (Type 1): best A (76.2%); worst B (40.1%).'"""
     league = queries.league_table(area, month, peer_group=group)
@@ -80,7 +86,10 @@ def area_section(area: dict[str, Any]) -> html.Section:
         [
             html.H2(html.A(name, href=href)),
             *currency.currency_note(name),
-            html.P(league_headline(league, name, window) + ".", className="overview-headline"),
+            html.P(
+                league_headline(league, name, window, default_label(name)) + ".",
+                className="overview-headline",
+            ),
             html.Ul([html.Li(line) for line in lines], className="overview-ends")
             if several
             else html.P(lines[0]),
