@@ -175,3 +175,15 @@ def test_a_department_opens_with_its_record_rank_and_services_worst_first(
                                          (22, "22nd"), (101, "101st"), (111, "111th")])  # fmt: skip
 def test_ordinals(n: int, said: str) -> None:
     assert ordinal(n) == said
+
+
+def test_methodology_says_it_in_plain_words_before_the_formulas(bundled_reader: None) -> None:
+    layout = page_layout("methodology")()
+    headings = [text(c) for c in walk(layout) if isinstance(c, html.H2)]
+    assert headings.index("In plain words") < headings.index("Measures")
+    anchors = {getattr(c, "id", None) for c in walk(layout) if isinstance(c, html.Dt)}
+    assert {"service-day", "standard-month", "performance", "peer-group",
+            "compared-with-others", "usual-variation"} <= anchors  # fmt: skip
+    league = page_layout("home")(jurisdiction="boston")
+    hrefs = [getattr(c, "href", None) for c in walk(league)]
+    assert "/methodology#plain-words" in hrefs

@@ -93,6 +93,7 @@ def layout(
             *whose.note(chosen.standard_id),
             links.download_links("league", view, "this table"),
             html.P(explainer(grain), className="hint"),
+            html.P(html.A("What the words in this table mean", href="/methodology#plain-words")),
             html.Section(
                 [
                     html.H2("Choose what to show", id="view-controls-heading"),
