@@ -60,6 +60,15 @@ class Grain(StrEnum):
             return f"12 months to {month_name(month)}"
         return month_name(month) if self is Grain.DAY else self.period_name(month)
 
+    def end(self, start: dt.date) -> dt.date:
+        """The last day of the period starting on `start`."""
+        if self is Grain.DAY:
+            return start
+        if self is Grain.FISCAL_YEAR:
+            return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+
     def previous(self, period: dt.date) -> dt.date:
         """The period before: the day, month or fiscal year before."""
         if self is Grain.DAY:

@@ -244,6 +244,7 @@ def service_days(
     )
 
 
+@cached
 def sources(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
     """Provenance for every source, for the footer.
 

@@ -12,7 +12,7 @@ from dash import html
 from playwright.sync_api import Browser, expect
 
 from dashboard.pages._glance import ordinal
-from dashboard.ui.currency import Currency, age_words, period_end, sentences
+from dashboard.ui.currency import Currency, age_words, sentences
 from metrics.grain import Grain
 from tests.helpers import fetch
 from tests.test_whose_standard import page_layout, text, walk
@@ -57,10 +57,10 @@ def test_age_in_whole_months_and_years(end: dt.date, on: dt.date, words: str) ->
 
 
 def test_periods_end_on_their_last_day() -> None:
-    assert period_end(Grain.MONTH, dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
-    assert period_end(Grain.MONTH, dt.date(2015, 12, 1)) == dt.date(2015, 12, 31)
-    assert period_end(Grain.FISCAL_YEAR, dt.date(2023, 4, 1)) == dt.date(2024, 3, 31)
-    assert period_end(Grain.DAY, dt.date(2015, 7, 14)) == dt.date(2015, 7, 14)
+    assert Grain.MONTH.end(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+    assert Grain.MONTH.end(dt.date(2015, 12, 1)) == dt.date(2015, 12, 31)
+    assert Grain.FISCAL_YEAR.end(dt.date(2023, 4, 1)) == dt.date(2024, 3, 31)
+    assert Grain.DAY.end(dt.date(2015, 7, 14)) == dt.date(2015, 7, 14)
 
 
 def test_an_earlier_month_links_to_the_latest(bundled_reader: None) -> None:

@@ -36,7 +36,7 @@ def nothing_due(records: pl.DataFrame) -> list[str]:
 
 def overall_sentence(records: pl.DataFrame, month: dt.date) -> str:
     """'In July 2015 the department met its standards on 1 of 45 service-days; 1,017 of 1,563
-    requests due (65%) were closed on time.'"""
+    requests due (65%) were closed on time' (the caller ends it, after any note)."""
     met = int(records["days_met"].sum())
     judged = met + int(records["days_not_met"].sum())
     due, on_time = int(records["due"].sum()), int(records["on_time"].sum())
@@ -44,7 +44,7 @@ def overall_sentence(records: pl.DataFrame, month: dt.date) -> str:
     return (
         f"In {month_name(month)} the department met its standards on {met:,} of "
         f"{plural(judged, 'service-day')}; {on_time:,} of {plural(due, 'request')} due "
-        f"({share}) were closed on time."
+        f"({share}) were closed on time"
     )
 
 
@@ -90,7 +90,7 @@ def glance(records: pl.DataFrame, league: pl.DataFrame, slug: str, area: str,
     its record where the tracker set the standard (whose.linked_note)."""
     ordered = worst_first(records)
     idle = nothing_due(records)
-    overall = overall_sentence(records, month).removesuffix(".") if ordered.height else None
+    overall = overall_sentence(records, month) if ordered.height else None
     rank = rank_sentence(league, slug, area)
     return html.Section(
         [
@@ -110,8 +110,3 @@ def glance(records: pl.DataFrame, league: pl.DataFrame, slug: str, area: str,
         className="glance",
         **aria(labelledby="at-a-glance"),
     )
-
-
-def ordered_records(records: pl.DataFrame) -> pl.DataFrame:
-    """The records whose services get a section of their own, worst first."""
-    return worst_first(records).drop("on_time_share")

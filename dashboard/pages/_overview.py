@@ -48,22 +48,15 @@ def ends_sentence(league: pl.DataFrame) -> str:
     )
 
 
-def compared_groups(area: str) -> list[tuple[str | None, str | None]]:
-    """The peer groups an area's overview names best and worst in: (id, label) of each group
-    compared on one standard (every group where none is), or the area's league where it
-    declares no group."""
-    groups = queries.peer_groups(area)
+def compared_groups(groups: pl.DataFrame) -> list[tuple[str | None, str | None]]:
+    """The peer groups (rows of `queries.peer_groups`) an area's overview names best and worst
+    in: (id, label) of each group compared on one standard (the first group where none is),
+    or the area's league where it declares no group."""
     if not groups.height:
         return [(None, None)]
     compared = groups.filter(pl.col("standard_id").is_not_null())
     chosen = compared if compared.height else groups.head(1)
     return list(zip(chosen["peer_group"], chosen["label"], strict=True))
-
-
-def default_label(area: str) -> str | None:
-    """The label of the area's default peer group where it declares several, else None."""
-    groups = queries.peer_groups(area)
-    return str(groups["label"][0]) if groups.height > 1 else None
 
 
 def group_line(area: str, month: Any, group: str | None, label: str | None, several: bool) -> str:
@@ -79,7 +72,9 @@ def area_section(area: dict[str, Any]) -> html.Section:
     league = queries.league_table(name, month)
     window = league_window(str(area["grain"]), month)
     href = "/?" + urlencode({"jurisdiction": area["slug"], "month": f"{month:%Y-%m}"})
-    groups = compared_groups(name)
+    declared = queries.peer_groups(name)
+    default = str(declared["label"][0]) if declared.height > 1 else None
+    groups = compared_groups(declared)
     several = len(groups) > 1
     lines = [group_line(name, month, g, label, several) for g, label in groups]
     return html.Section(
@@ -87,7 +82,7 @@ def area_section(area: dict[str, Any]) -> html.Section:
             html.H2(html.A(name, href=href)),
             *currency.currency_note(name),
             html.P(
-                league_headline(league, name, window, default_label(name)) + ".",
+                league_headline(league, name, window, default) + ".",
                 className="overview-headline",
             ),
             html.Ul([html.Li(line) for line in lines], className="overview-ends")

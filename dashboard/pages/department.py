@@ -10,7 +10,7 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
-from dashboard.pages._glance import glance, ordered_records
+from dashboard.pages._glance import glance, worst_first
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
@@ -109,7 +109,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             choice.month,
             slug or "",
         )
-        for r in ordered_records(records).iter_rows(named=True)
+        for r in worst_first(records).iter_rows(named=True)
     ]
     league = queries.league_table(org["jurisdiction"], choice.month)
     return html.Div(

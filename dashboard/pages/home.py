@@ -18,7 +18,7 @@ from dashboard.pages._league_view import (
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, currency, forms, tables, whose
-from dashboard.ui.sentences import league_headline
+from dashboard.ui.sentences import group_noun, league_headline
 from dashboard.ui.text import aria
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
@@ -66,7 +66,7 @@ def layout(
     by = choose_sort(league, one(sort), one(order))
     label = group.label if group.several else None
     kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
-    caption = f"{area.name} {label[0].lower() + label[1:] if label else 'organisations'}, {window}"
+    caption = f"{area.name} {group_noun(label)}, {window}"
     caption += f": {chosen.wording}"
     caption += whose.caption_note(chosen.standard_id)
     # Figures first: the headline and the table; the controls that change the view follow,

@@ -26,16 +26,6 @@ class Currency:
     overdue: bool
 
 
-def period_end(grain: Grain, start: dt.date) -> dt.date:
-    """The last day of the period starting on `start`."""
-    if grain is Grain.DAY:
-        return start
-    if grain is Grain.FISCAL_YEAR:
-        return start.replace(year=start.year + 1) - dt.timedelta(days=1)
-    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def age_words(end: dt.date, on: dt.date) -> str:
     """'10 years old', '3 months old', or '' when the figures are under two months old."""
     months = (on.year - end.year) * 12 + on.month - end.month - (on.day < end.day)
@@ -53,7 +43,7 @@ def sentences(c: Currency, on: dt.date) -> list[str]:
     """'Latest figures: December 2015, 10 years old (City of Boston).' and, when overdue,
     'Newer figures were due by 13 January 2016; none have reached us.'"""
     latest = period_label(c.grain, c.latest)
-    age = age_words(period_end(Grain.MONTH if c.grain is Grain.DAY else c.grain, c.latest), on)
+    age = age_words((Grain.MONTH if c.grain is Grain.DAY else c.grain).end(c.latest), on)
     said = [f"Latest figures: {latest}" + (f", {age}" if age else "") + f" ({c.publisher})."]
     if c.overdue:
         said.append(f"Newer figures were due by {c.next_due:%-d %B %Y}; none have reached us.")

@@ -115,6 +115,12 @@ def months_met_sentence(part: pl.DataFrame) -> str:
     return text + missing
 
 
+def group_noun(label: str | None) -> str:
+    """A peer group's label as the noun for its members: 'major emergency departments (Type
+    1)'; 'organisations' where there is no group."""
+    return label[0].lower() + label[1:] if label else "organisations"
+
+
 def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
     """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015';
     with a peer group, 'Across 124 NHS England major emergency departments (Type 1), …'."""
@@ -122,6 +128,5 @@ def league_headline(league: pl.DataFrame, area: str, window: str, group: str | N
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
     share = percent(met / judged if judged else None)
-    noun = group[0].lower() + group[1:] if group else "organisations"
-    who = f"{league.height} {area} {noun}"
+    who = f"{league.height} {area} {group_noun(group)}"
     return f"Across {who}, standards were met on {share} of {periods} in {window}"
