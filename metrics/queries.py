@@ -482,3 +482,19 @@ def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataF
         {"slug": slug},
         con,
     )
+
+
+@cached
+def page_index(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every organisation's standard series, for the site map: one row a series.
+
+    Columns: org_slug, series (its URL key under the organisation), last_period (the end of
+    its latest judged period).
+    """
+    return read_frame(
+        f"""SELECT org_slug, {SERIES_KEY} AS series, max(period_end) AS last_period
+           FROM judgements WHERE org_level = 'organisation'
+           GROUP BY ALL ORDER BY org_slug, series""",  # noqa: S608 - a constant
+        {},
+        con,
+    )
