@@ -10,7 +10,7 @@ from dash import Dash, html
 from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
-from dashboard.web import callback_cache, limits, not_found, security, unavailable
+from dashboard.web import callback_cache, limits, not_found, renamed, security, unavailable
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
 from dashboard.web.titles import name_the_view
@@ -100,4 +100,5 @@ downloads.register(server)
 feeds.register(server)
 callback_cache.register(server)
 security.register(app)
+renamed.register(app)
 not_found.register(app, dash.page_registry)
