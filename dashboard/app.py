@@ -15,6 +15,7 @@ from dashboard.web import (
     limits,
     not_found,
     prerender,
+    renamed,
     security,
     sitemap,
     unavailable,
@@ -110,4 +111,5 @@ feeds.register(server)
 sitemap.register(server)
 callback_cache.register(server)
 security.register(app)
+renamed.register(app)
 not_found.register(app, dash.page_registry)

@@ -14,6 +14,7 @@ from dashboard.pages._glance import glance, worst_first
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
+from dashboard.ui.formerly import formerly
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
 from dashboard.web.params import QueryValue, choose_month
@@ -121,6 +122,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
                 )
             ),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            *formerly(slug or ""),
             *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
             forms.notice(choice.message),
             glance(
@@ -176,6 +178,7 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
             html.H1(org["organisation"]),
+            *formerly(slug),
             *currency.currency_note(org["jurisdiction"]),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
             *sections,
@@ -199,6 +202,7 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
             html.H1(org["organisation"]),
+            *formerly(slug),
             *currency.currency_note(org["jurisdiction"]),
             html.P(standards_met_sentence(latest, year), className="headline"),
             html.P(
