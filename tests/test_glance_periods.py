@@ -31,17 +31,17 @@ EAST_MIDLANDS = "nhs-england-ambulance-services-east-midlands-ambulance-service-
 TBS = "government-of-canada-treasury-board-of-canada-secretariat"
 
 
-def glance_of(slug: str, month: str | None = None) -> tuple[Any, html.Section]:
+def glance_of(slug: str, month: str | None = None) -> tuple[Any, Any]:
     layout = page_layout("department")(slug=slug, month=month)
     [glance] = [c for c in walk(layout) if getattr(c, "className", "") == "glance"]
     return layout, glance
 
 
-def paragraphs(glance: html.Section) -> list[str]:
+def paragraphs(glance: Any) -> list[str]:
     return [text(c) for c in glance.children if isinstance(c, html.P)]
 
 
-def items(glance: html.Section) -> list[str]:
+def items(glance: Any) -> list[str]:
     return [text(li) for c in glance.children if isinstance(c, html.Ol) for li in c.children]
 
 
@@ -95,7 +95,7 @@ def test_airedale_ranks_in_the_type_1_group_as_league_csv_does(
         "whole peer group."
     )
     assert mine[0]["rank"] == "43" and f"{100 * num / den:.1f}" == "59.5"
-    links = [c.href for c in walk(glance) if isinstance(c, html.A)]
+    links = [getattr(c, "href", None) for c in walk(glance) if isinstance(c, html.A)]
     assert (
         "/?jurisdiction=nhs-england&month=2025-06&peer_group=type-1&standard=nhs-ae-type-1-4-hours"
         in links
@@ -116,8 +116,9 @@ def test_airedale_lists_its_standards_least_often_met_first_each_linking_to_its_
         "A&E: waits over 12 hours from decision to admit: met in 0 of 12 months; 99 in June "
         "2025 (target ≤ 0).",
     ]
-    anchors = [c.href for c in walk(glance) if isinstance(c, html.A) and c.href.startswith("#")]
-    ids = [c.id for c in walk(layout) if getattr(c, "className", "") == "service"]
+    hrefs = [str(getattr(c, "href", "")) for c in walk(glance) if isinstance(c, html.A)]
+    anchors = [h for h in hrefs if h.startswith("#")]
+    ids = [getattr(c, "id", None) for c in walk(layout) if getattr(c, "className", "") == "service"]
     assert anchors == [f"#{i}" for i in ids]
 
 
@@ -192,7 +193,7 @@ def test_a_fiscal_year_not_held_says_which_is_shown_and_why(bundled_reader: None
     ) in said
     # The choice: a select of the fiscal years held, the one shown chosen.
     [form] = [c for c in walk(layout) if isinstance(c, html.Form)]
-    assert form.action == f"/department/{TBS}" and "Fiscal year" in text(form)
+    assert getattr(form, "action", None) == f"/department/{TBS}" and "Fiscal year" in text(form)
     # A held year chosen by URL shows that year, with no notice.
     held = text(page_layout("department")(slug=TBS, month="2023-04"))
     assert "There are no figures" not in held and "fiscal year 2023-24" in held
