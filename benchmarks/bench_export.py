@@ -54,7 +54,7 @@ SITE = "site: /download/records.csv"
 SITE_TABLES = """
 CREATE VIEW judgements AS SELECT *, 'organisation' AS org_level, 'bench' AS org_slug,
     trim(regexp_replace(lower(service), '[^a-z0-9]+', '-', 'g'), '-') AS service_slug,
-    value_status AS marker, 'agency' AS set_by FROM records;
+    value_status AS marker, 'agency' AS set_by, 'share' AS unit FROM records;
 INSERT INTO meta VALUES ('warehouse_version', 'bench'), ('published_at', '2026-01-01T00:00:00');
 CREATE TABLE source_facts (source_id VARCHAR, jurisdiction VARCHAR, kind VARCHAR,
     cadence VARCHAR, data_as_of TIMESTAMP, first_opened DATE, last_opened DATE,

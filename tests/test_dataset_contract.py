@@ -32,7 +32,7 @@ CONTRACT = {
         standard:string period_start:date period_end:date grain:string numerator:integer
         numerator_status:string denominator:integer denominator_status:string value:number
         value_status:string target:number target_status:string comparator:string
-        status:string standard_set_by:string""",
+        status:string standard_set_by:string unit:string""",
     "days-met": """jurisdiction:string organisation:string service:string standard_id:string
         month:date days_met:integer days_not_met:integer days_no_data:integer
         days_not_applicable:integer days_judged:integer due:integer on_time:integer
@@ -215,7 +215,7 @@ def test_data_package_describes_every_dataset(site: str) -> None:
         assert fields == columns(name)
         assert all(f["description"] for f in resource["schema"]["fields"])
     shares = [f for f in resources["records"]["schema"]["fields"] if f["name"] == "value"]
-    assert shares[0]["unit"] == "share (0-1) or seconds"
+    assert shares[0]["unit"] == "share (0-1), seconds or count"
     titles = {licence["title"] for licence in package["licenses"]}
     assert "Open Government Licence v3.0" in titles
     assert any(s["title"] == "Boston 311 service requests" for s in package["sources"])

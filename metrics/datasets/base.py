@@ -65,6 +65,7 @@ class Field:
     type: str
     description: str
     unit: str | None = None
+    unit_column: str | None = None  # where each row names its own unit ('share', 'seconds')
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class Dataset:
 
 
 def fields(*rows: tuple[str, ...]) -> tuple[Field, ...]:
-    """Fields from (name, type, description[, unit]); a name ending _status gets its wording."""
+    """Fields from (name, type, description[, unit[, unit_column]]); a name ending _status
+    gets its wording."""
     out = []
     for name, kind, *rest in rows:
         if name.endswith("_status") and not rest:
