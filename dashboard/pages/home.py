@@ -17,7 +17,8 @@ from dashboard.pages._league_view import (
 )
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
-from dashboard.ui import charts, currency, forms, tables, whose
+from dashboard.ui import charts, currency, forms, tables, terms, whose
+from dashboard.ui.group import ends_parts, trend_parts
 from dashboard.ui.sentences import group_noun, league_headline
 from dashboard.ui.text import aria
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
@@ -63,6 +64,9 @@ def layout(
     window = league_window(grain, choice.month)
     view |= {"peer_group": group.peer_group} if group.several else {}
     view |= {"standard": chosen.standard_id} if chosen.several else {}
+    trends = queries.group_trends(
+        area.name, choice.month, standard=chosen.standard_id, peer_group=group.peer_group
+    )
     by = choose_sort(league, one(sort), one(order))
     label = group.label if group.several else None
     kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
@@ -80,10 +84,13 @@ def layout(
             html.P(
                 [
                     league_headline(league, area.name, window, label),
-                    *whose.linked_note(chosen.standard_id),
+                    *whose.linked_note(chosen.standard_id, area.name),
+                    ".",
                 ],
                 className="lead",
             ),
+            html.P(ends_parts(league), className="lead-ends"),
+            html.P(trend_parts(trends), className="lead-trend"),
             html.P(
                 html.A("Choose another month or area", href="#view-controls"), className="skip-to"
             ),
@@ -93,7 +100,7 @@ def layout(
             *whose.note(chosen.standard_id),
             links.download_links("league", view, "this table"),
             html.P(explainer(grain), className="hint"),
-            html.P(html.A("What the words in this table mean", href="/methodology#plain-words")),
+            terms.explained(league_terms(grain), "league"),
             html.Section(
                 [
                     html.H2("Choose what to show", id="view-controls-heading"),
@@ -119,6 +126,13 @@ def layout(
             ),
         ]
     )
+
+
+def league_terms(grain: str) -> list[str]:
+    """The terms a league uses, in the order it uses them."""
+    periods = "service-day" if grain == "day" else "standard-month"
+    return [periods, "peer-group", "usual-variation", "performance", "compared-with-others",
+            "unreliable", "standard"]  # fmt: skip
 
 
 def explainer(grain: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard.ui.text import value_text
 from metrics import queries
 from metrics.wording import comparator_sign
 
@@ -31,13 +32,53 @@ def caption_note(standard_id: str) -> str:
     return f" (against {target_words(row)} set by this tracker)" if row else ""
 
 
-def linked_note(standard_id: str) -> list[str | html.A]:
-    """After a headline: ' (against 95%, a share set by this tracker)', the words linked to
-    the methodology's reason; nothing where the agency set the standard."""
+def agency_standard(standard_id: str, area: str | None = None) -> dict[str, object] | None:
+    """The latest version of a standard an agency published, with its publisher (its
+    source's), or None where this tracker set it; for 'all' (an area's several standards
+    pooled), the area's first, where an agency published every one of them."""
+    sources = queries.sources()
+    frame = queries.standards()
+    if standard_id == "all":
+        ids = sources.filter(jurisdiction=area)["source_id"]
+        frame = frame.filter(frame["source_id"].is_in(ids.implode()))
+    else:
+        frame = frame.filter(standard_id=standard_id.split(":")[0])
+    if not frame.height or (frame["set_by"] != "agency").any():
+        return None
+    row = frame.row(0 if standard_id == "all" else -1, named=True)
+    publisher = sources.filter(source_id=row["source_id"])["publisher"]
+    return {**row, "publisher": str(publisher[0]) if publisher.len() else "the agency"}
+
+
+def agency_target(row: dict[str, object]) -> str:
+    """'≥ 95%', '≤ 7:00' (minutes and seconds), '≤ 0' or 'each service's own target'."""
+    sign = comparator_sign(str(row["comparator"]))
+    if row["target_from_row"]:
+        return "each service's own published target"
+    if row["target_percent"] is not None:
+        return f"{sign} {row['target_percent']:g}%"
+    return f"{sign} {value_text(float(str(row['target_value'])), str(row['unit']))}"
+
+
+def linked_note(standard_id: str, area: str | None = None) -> list[str | html.A]:
+    """After a verdict's headline, whose standard it is: ' (against 95%, a share set by this
+    tracker)', linked to the methodology's reason; ' (against NHS England's standard: ≥ 95%)',
+    linked to where the agency publishes it. For an area's several standards ('all'), where
+    an agency published them all: ' (against NHS England's standards)'."""
     row = tracker_standard(standard_id)
-    if row is None:
+    if row is not None:
+        return [" (", html.A(f"against {target_words(row)} set by this tracker", href=WHY), ")"]
+    agency = agency_standard(standard_id, area)
+    if agency is None:
         return []
-    return [" (", html.A(f"against {target_words(row)} set by this tracker", href=WHY), ")"]
+    whose = f"{agency['publisher']}'s standard"
+    if agency["target_from_row"]:  # each department's own, gathered by the publisher
+        return [" (against ", html.A("each department's own published standard",
+                                     href=str(agency["citation_url"])), ")"]  # fmt: skip
+    if standard_id == "all":
+        return [" (against ", html.A(f"{whose}s", href=str(agency["citation_url"])), ")"]
+    link = html.A(whose, href=str(agency["citation_url"]))
+    return [" (against ", link, f": {agency_target(agency)})"]
 
 
 def note(standard_id: str) -> list[html.Details]:
