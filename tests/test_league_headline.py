@@ -5,11 +5,14 @@ change and SPC verdict, stored at ingest), and whose standard it is judged again
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import duckdb
 import polars as pl
 import pytest
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard.ui.group import ends_parts
 from tests.test_whose_standard import page_layout, text, walk
@@ -20,13 +23,14 @@ CONSTITUTION = (
 )
 
 
-def group_row(con: duckdb.DuckDBPyConnection, area: str, group: str, period: str) -> dict:
+def group_row(con: duckdb.DuckDBPyConnection, area: str, group: str, period: str) -> dict[str, Any]:
     frame = con.sql(
         "SELECT * FROM group_trends WHERE jurisdiction = $a AND peer_group = $g AND period = $p",
         params={"a": area, "g": group, "p": dt.date.fromisoformat(period)},
     ).pl()
     assert frame.height == 1, frame
-    return frame.row(0, named=True)
+    row: dict[str, Any] = frame.row(0, named=True)
+    return row
 
 
 def test_the_type_1_groups_pooled_figure_for_june_2025(
@@ -56,16 +60,16 @@ def test_bostons_pooled_figure_for_july_2015_and_its_verdict(
     assert july["spc_verdict"] == "no significant change"
 
 
-def lead_parts(layout: object) -> dict[str, html.P]:
+def lead_parts(layout: object) -> dict[str, Component]:
     return {
-        str(c.className): c
+        str(getattr(c, "className", "")): c
         for c in walk(layout)
         if getattr(c, "className", "") in ("lead", "lead-ends", "lead-trend")
     }
 
 
 def hrefs(node: object) -> list[str]:
-    return [str(c.href) for c in walk(node) if isinstance(c, html.A)]
+    return [str(getattr(c, "href", "")) for c in walk(node) if isinstance(c, html.A)]
 
 
 def test_the_nhs_league_names_best_and_worst_and_the_trend(bundled_reader: None) -> None:
@@ -109,7 +113,7 @@ def test_the_ambulance_league_counts_its_standards_trends(bundled_reader: None) 
     assert "(against NHS England's standards)" in text(parts["lead"])
 
 
-def league(rows: list[tuple[int | None, str, float]]) -> pl.DataFrame:
+def league(rows: Sequence[tuple[int | None, str, float]]) -> pl.DataFrame:
     return pl.DataFrame(
         [(r, o, o.lower(), p, "month", "share", 1.0) for r, o, p in rows],
         schema=["rank", "organisation", "org_slug", "performance", "grain",
