@@ -10,8 +10,7 @@ import polars as pl
 from dash import html
 
 from dashboard.ui import currency, terms
-from dashboard.ui.group import ends_parts, trend_parts
-from dashboard.ui.sentences import league_headline
+from dashboard.ui.group import ends_parts, headline_parts, trend_parts
 from dashboard.ui.whose import linked_note
 from metrics import queries
 from metrics.wording import league_window
@@ -59,7 +58,7 @@ def area_section(area: dict[str, Any]) -> html.Section:
             *currency.currency_note(name),
             html.P(
                 [
-                    league_headline(league, name, window, default),
+                    *headline_parts(league, name, window, default),
                     *([] if several else linked_note(str(league["standard_id"][0]), name)),
                     ".",
                 ],

@@ -12,7 +12,7 @@ from dash import html
 from dashboard.api import links
 from dashboard.pages._glance import glance, worst_first
 from dashboard.pages._not_found import not_found
-from dashboard.ui import currency, forms, tables, whose
+from dashboard.ui import currency, forms, tables, terms, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
@@ -79,6 +79,13 @@ def pooled_trend(slug: str, service_slug: str, service: str, note: str) -> html.
     )
 
 
+def page_terms(grain: str) -> html.Details:
+    """What the words on a department's page mean, for the grain its standards are judged at."""
+    periods = "service-day" if grain == "day" else "standard-month"
+    return terms.explained([periods, "peer-group", "performance", "usual-variation", "markers"],
+                           "department")  # fmt: skip
+
+
 def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -> html.Div:
     """Every service of the department for the month in the URL."""
     org = queries.organisation(slug) if slug else None
@@ -86,11 +93,12 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
         return not_found("Department not found", "There is no department at this address.")
     yearly = queries.yearly_judgements(slug or "")
     if yearly.height:
-        return yearly_layout(yearly, {**org, "slug": slug or ""})
+        return html.Div([yearly_layout(yearly, {**org, "slug": slug or ""}), page_terms("year")])
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
-        return html.Div([monthly_layout(monthly, {**org, "slug": slug or ""}), download])
+        monthly_page = monthly_layout(monthly, {**org, "slug": slug or ""})
+        return html.Div([monthly_page, download, page_terms("month")])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -135,6 +143,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.view_form(f"/department/{slug}", months, choice.month),
             tables.legend(),
+            page_terms("day"),
             *sections,
             other_measures(
                 queries.other_measures(slug or "", choice.month),

@@ -18,8 +18,8 @@ from dashboard.pages._league_view import (
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, currency, forms, tables, terms, whose
-from dashboard.ui.group import ends_parts, trend_parts
-from dashboard.ui.sentences import group_noun, league_headline
+from dashboard.ui.group import ends_parts, headline_parts, trend_parts
+from dashboard.ui.sentences import group_noun
 from dashboard.ui.text import aria
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
@@ -83,16 +83,20 @@ def layout(
             forms.notice(choice.message),
             html.P(
                 [
-                    league_headline(league, area.name, window, label),
+                    *headline_parts(league, area.name, window, label),
                     *whose.linked_note(chosen.standard_id, area.name),
                     ".",
                 ],
                 className="lead",
             ),
             html.P(ends_parts(league), className="lead-ends"),
-            html.P(trend_parts(trends), className="lead-trend"),
             html.P(
-                html.A("Choose another month or area", href="#view-controls"), className="skip-to"
+                [
+                    *trend_parts(trends),
+                    " ",
+                    html.A("Choose another month, area or standard", href="#view-controls"),
+                ],
+                className="lead-trend",
             ),
             tables.league_table(
                 sort_league(league, by), choice.month, caption, by, sort_href(view)

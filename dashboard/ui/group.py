@@ -9,7 +9,7 @@ import polars as pl
 from dash import html
 
 from dashboard.ui import terms
-from dashboard.ui.sentences import group_trend_text
+from dashboard.ui.sentences import group_trend_text, league_headline
 from dashboard.ui.text import value_text
 from metrics.grain import Grain
 from metrics.league import rank_key
@@ -73,9 +73,28 @@ def ends_parts(league: pl.DataFrame) -> list[str | html.A]:
     return [*end_part("Best", best, key), " ", *end_part("Worst", worst, key)]
 
 
+def headline_parts(
+    league: pl.DataFrame, area: str, window: str, label: str | None = None
+) -> list[str | html.A]:
+    """`league_headline`, its 'service-days' or 'standard-months' linked where they first
+    appear to what they mean."""
+    said = league_headline(league, area, window, label)
+    grain = Grain(league["grain"][0])
+    periods = grain.periods_label.lower()
+    anchor = "service-day" if grain is Grain.DAY else "standard-month"
+    before, found, after = said.partition(f" of {periods} in ")
+    if not found:
+        return [said]
+    return [before, " of ", terms.link(anchor, periods), f" in {after}"]
+
+
 def trend_parts(trends: pl.DataFrame) -> list[str | html.A]:
     """'Trend: no significant change. Pooled figure for June 2025: 61.7%, up 0.5 percentage
     points on May 2025, within its usual variation.', 'Trend' linked to its explanation."""
     word, rest = group_trend_text(trends)
     lead = f": {word}. " if word else ": "
-    return [terms.link("usual-variation", "Trend"), lead, rest]
+    pooled, found, after = rest.partition("Pooled figure")
+    said: list[str | html.A] = (
+        [pooled, terms.link("performance", "Pooled figure"), after] if found else [rest]
+    )
+    return [terms.link("usual-variation", "Trend"), lead, *said]

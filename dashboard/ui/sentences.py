@@ -155,7 +155,7 @@ def group_trend_text(trends: pl.DataFrame) -> tuple[str, str]:
             for i, (word, n) in enumerate(counts)
         )
         period = trend_figure_name(str(trends["grain"][0]), trends["period"][0])
-        return "by standard", f"In {period}: {said}. Choose a standard to see its figures."
+        return "by standard", f"In {period}: {said}."
     row = trends.row(0, named=True)
     grain, unit = str(row["grain"]), str(row["unit"])
     period = trend_figure_name(grain, row["period"])
