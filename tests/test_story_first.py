@@ -139,10 +139,13 @@ def test_the_headline_and_first_row_are_on_the_first_screen(
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.goto(site + path)
-    lead = page.locator("p.lead")
+    # The headline, the group's best and worst, its trend and the first row of the table.
+    lead, ends, trend = (page.locator(f"p.{c}") for c in ("lead", "lead-ends", "lead-trend"))
     row = page.locator("table.league-table tbody tr").first
     expect(row).to_be_visible()
-    for shown in (lead, row):
+    expect(ends).to_contain_text("Worst: ")
+    expect(trend).to_contain_text("Trend: ")
+    for shown in (page.locator("h1"), page.locator("p.currency"), lead, ends, trend, row):
         box = shown.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 800, (path, width, box)
     page.close()

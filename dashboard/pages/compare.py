@@ -62,7 +62,14 @@ def layout(**query: Any) -> html.Div:
     )
 
 
-COMPARE_TERMS = ["peer-group", "performance", "standard-month", "usual-variation", "markers"]
+COMPARE_TERMS = [
+    "peer-group",
+    "performance",
+    "service-day",
+    "standard-month",
+    "usual-variation",
+    "markers",
+]
 """The terms the compare page uses."""
 
 
