@@ -83,22 +83,22 @@ def test_the_nhs_league_names_best_and_worst_and_the_trend(bundled_reader: None)
         "Worst: MID CHESHIRE HOSPITALS NHS FOUNDATION TRUST, 42.2%."
     )
     assert hrefs(parts["lead-ends"]) == [
-        "/department/nhs-england-sheffield-children-s-nhs-foundation-trust",
-        "/department/nhs-england-mid-cheshire-hospitals-nhs-foundation-trust",
+        "/department/nhs-england-sheffield-children-s-nhs-foundation-trust?month=2025-06",
+        "/department/nhs-england-mid-cheshire-hospitals-nhs-foundation-trust?month=2025-06",
     ]
-    assert text(parts["lead-trend"]).endswith(
-        "Pooled figure for June 2025: 61.7%, up 0.5 percentage points on May 2025, "
-        "within its usual variation."
+    assert text(parts["lead-trend"]).startswith(
+        "Trend: no significant change. Pooled figure for June 2025: 61.7%, up 0.5 percentage "
+        "points on May 2025, within its usual variation."
     )
     assert "/methodology#usual-variation" in hrefs(parts["lead-trend"])
     # Whose standard: NHS England's, linked to the NHS Constitution's handbook.
     assert "(against NHS England's standard: ≥ 95%)." in text(parts["lead"])
-    assert hrefs(parts["lead"]) == [CONSTITUTION]
+    assert hrefs(parts["lead"]) == ["/methodology#standard-month", CONSTITUTION]
 
 
 def test_the_boston_league_says_its_trend(bundled_reader: None) -> None:
     parts = lead_parts(page_layout("home")(jurisdiction="boston", month="2015-07"))
-    assert text(parts["lead-trend"]) == (
+    assert text(parts["lead-trend"]).startswith(
         "Trend: no significant change. Pooled figure for July 2015: 56.0%, down 2.7 "
         "percentage points on June 2015, within its usual variation."
     )

@@ -33,7 +33,7 @@ def group_line(
     """'Major emergency departments (Type 1). Best: A, 76.2%. Worst: B, 40.1%. Trend: no
     significant change. Pooled figure for June 2025: …', names linked to their pages."""
     league = queries.league_table(area, month, peer_group=group)
-    said = ends_parts(league) if league.height else ["No figures."]
+    said = ends_parts(league, month) if league.height else ["No figures."]
     trend = trend_parts(queries.group_trends(area, month, peer_group=group))
     standard = str(league["standard_id"][0]) if league.height else "all"
     whose_said = linked_note(standard, area)

@@ -89,7 +89,7 @@ def layout(
                 ],
                 className="lead",
             ),
-            html.P(ends_parts(league), className="lead-ends"),
+            html.P(ends_parts(league, choice.month), className="lead-ends"),
             html.P(
                 [
                     *trend_parts(trends),

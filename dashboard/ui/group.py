@@ -3,6 +3,7 @@ pages (ties said as ties), and whether the group as a whole is getting better.""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -37,11 +38,16 @@ def figure(row: dict[str, Any], key: str) -> str:
     return value_text(row["performance"], str(row["performance_unit"]))
 
 
-def names(rows: list[dict[str, Any]]) -> list[str | html.A]:
+def department_href(row: dict[str, Any], month: dt.date | None) -> str:
+    """An organisation's page, for the league's month where there is one (as the table links)."""
+    return f"/department/{row['org_slug']}" + (f"?month={month:%Y-%m}" if month else "")
+
+
+def names(rows: list[dict[str, Any]], month: dt.date | None = None) -> list[str | html.A]:
     """'A', 'A and B', 'A, B, C and D', or 'A, B, C and 14 others', each linked to its page."""
     shown = rows if len(rows) <= NAMED + 1 else rows[:NAMED]  # never 'and 1 others'
     links: list[str | html.A] = [
-        html.A(r["organisation"], href=f"/department/{r['org_slug']}") for r in shown
+        html.A(r["organisation"], href=department_href(r, month)) for r in shown
     ]
     rest = len(rows) - len(shown)
     tail: list[str | html.A] = [f"{rest} others"] if rest > 0 else []
@@ -52,16 +58,19 @@ def names(rows: list[dict[str, Any]]) -> list[str | html.A]:
     return [part for part in out if part != ""]
 
 
-def end_part(label: str, rows: list[dict[str, Any]], key: str) -> list[str | html.A]:
+def end_part(
+    label: str, rows: list[dict[str, Any]], key: str, month: dt.date | None
+) -> list[str | html.A]:
     """'Best: A, 91.4%.' or 'Worst: 3 tied at 0% of service-days met: A, B and C.'"""
     said = figure(rows[0], key)
     if len(rows) == 1:
-        return [f"{label}: ", *names(rows), f", {said}."]
-    return [f"{label}: {len(rows)} tied at {said}: ", *names(rows), "."]
+        return [f"{label}: ", *names(rows, month), f", {said}."]
+    return [f"{label}: {len(rows)} tied at {said}: ", *names(rows, month), "."]
 
 
-def ends_parts(league: pl.DataFrame) -> list[str | html.A]:
-    """'Best: A, 91.4%. Worst: B, 42.2%.', ranked as the league ranks them, with links."""
+def ends_parts(league: pl.DataFrame, month: dt.date | None = None) -> list[str | html.A]:
+    """'Best: A, 91.4%. Worst: B, 42.2%.', ranked as the league ranks them, each linked to its
+    page (for `month`, as the league's table links it)."""
     ends = ranked_ends(league)
     if ends is None:
         ranked = league.filter(pl.col("rank").is_not_null()).height
@@ -70,7 +79,7 @@ def ends_parts(league: pl.DataFrame) -> list[str | html.A]:
         return ["Too few organisations have enough figures to rank."]
     key = rank_key(str(league["grain"][0]), league["performance"])
     best, worst = ends
-    return [*end_part("Best", best, key), " ", *end_part("Worst", worst, key)]
+    return [*end_part("Best", best, key, month), " ", *end_part("Worst", worst, key, month)]
 
 
 def headline_parts(
