@@ -18,7 +18,7 @@ from metrics.lineage import build_organisation_names, name_observations
 from metrics.measures import build_measures_table
 from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
-from metrics.trend import add_league_trends
+from metrics.trend import add_league_trends, build_group_trends
 
 # The modules that only read what is built; every other module of metrics/ can change a
 # stored figure, so its text is part of the version.
@@ -253,6 +253,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
         build_peer_groups(con)
         band_league(con, min_judged)
         add_league_trends(con)
+        build_group_trends(con)
         build_series(con)
     except BaseException:
         con.execute("ROLLBACK")

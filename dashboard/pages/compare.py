@@ -12,7 +12,7 @@ from dash import html
 from dashboard.api.links import download_links
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
-from dashboard.ui import forms, whose
+from dashboard.ui import forms, terms, whose
 from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
@@ -57,8 +57,20 @@ def layout(**query: Any) -> html.Div:
                 },
                 "these organisations' judged periods",
             ),
+            terms.explained(COMPARE_TERMS, "compare"),
         ]
     )
+
+
+COMPARE_TERMS = [
+    "peer-group",
+    "performance",
+    "service-day",
+    "standard-month",
+    "usual-variation",
+    "markers",
+]
+"""The terms the compare page uses."""
 
 
 NO_SHARED = (

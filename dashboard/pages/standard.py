@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import currency, tables, whose
+from dashboard.ui import currency, tables, terms, whose
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
@@ -86,8 +86,16 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
             *whose.note(str(row["standard_id"])),
             *body,
             *download_links(slug or "", row),
+            terms.explained(standard_terms(str(row["grain"])), "standard"),
         ]
     )
+
+
+def standard_terms(grain: str) -> list[str]:
+    """The terms a standard's page uses, in the order it uses them."""
+    if grain == "day":
+        return ["standard", "service-day", "performance", "usual-variation", "markers"]
+    return ["standard", "standard-month", "usual-variation", "markers"]
 
 
 def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
@@ -114,7 +122,9 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     chart = queries.standard_spc(periods)
     verdict = verdict_word(chart)  # a fiscal-year series has no chart: 'not enough data'
     return [
-        html.P(sentence + whose.caption_note(str(periods["standard_id"][0])), className="headline"),
+        html.P(
+            [sentence, *whose.linked_note(str(periods["standard_id"][0]))], className="headline"
+        ),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul(
             [html.Li(t) for t in change_sentences(record, periods, noun, verdict)],
@@ -135,9 +145,11 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
     chart = series.series_spc(pooled)
     return [
         html.P(
-            f"Met its standard on {days_record.record.met} of {days_record.record.judged} days "
-            f"judged, {first:%-d %B %Y} to {last:%-d %B %Y}"
-            + whose.caption_note(str(row["standard_id"])),
+            [
+                f"Met its standard on {days_record.record.met} of {days_record.record.judged} "
+                f"days judged, {first:%-d %B %Y} to {last:%-d %B %Y}",
+                *whose.linked_note(str(row["standard_id"])),
+            ],
             className="headline",
         ),
         html.Ul([html.Li(t) for t in record_sentences(days_record, "day")], className="facts"),
