@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from dashboard.ui.sentences import change_size
 from dashboard.ui.text import value_text
 from metrics import queries
 from metrics.wording import comparator_sign
@@ -51,13 +52,15 @@ def agency_standard(standard_id: str, area: str | None = None) -> dict[str, obje
 
 
 def agency_target(row: dict[str, object]) -> str:
-    """'≥ 95%', '≤ 7:00' (minutes and seconds), '≤ 0' or 'each service's own target'."""
+    """'≥ 95%', '≤ 7 minutes' (as a sentence says a time), '≤ 0' or 'each service's own
+    target'."""
     sign = comparator_sign(str(row["comparator"]))
     if row["target_from_row"]:
         return "each service's own published target"
     if row["target_percent"] is not None:
         return f"{sign} {row['target_percent']:g}%"
-    return f"{sign} {value_text(float(str(row['target_value'])), str(row['unit']))}"
+    value, unit = float(str(row["target_value"])), str(row["unit"])
+    return f"{sign} {change_size(value, unit) if unit == 'seconds' else value_text(value, unit)}"
 
 
 def linked_note(standard_id: str, area: str | None = None) -> list[str | html.A]:
