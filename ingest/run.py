@@ -299,6 +299,24 @@ def entry_fingerprint(source: Source) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def measures_fingerprint(sources: list[Source]) -> str:
+    """What the published measures were built from: the catalog, the metrics code, settings."""
+    min_judged = get_settings().min_judged_periods
+    return f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
+
+
+def up_to_date(warehouse: Path, sources: list[Source]) -> bool:
+    """Whether the published warehouse has this code's tables and measures built by this
+    code from this catalog (`ingest ensure` then has nothing to do)."""
+    if not compatible(warehouse):
+        return False
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return _meta(con, "fingerprint") == measures_fingerprint(sources)
+    finally:
+        con.close()
+
+
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
     return str(rows[0][0]) if rows else None
@@ -347,7 +365,7 @@ def _run_locked(
             summary.files += load_source_files(con, source, data_dir, progress)
         fault_point("measures")
         min_judged = get_settings().min_judged_periods
-        fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
+        fingerprint = measures_fingerprint(sources)
         changed = any(f.changed for f in summary.files)
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
