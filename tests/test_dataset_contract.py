@@ -40,6 +40,10 @@ CONTRACT = {
     "daily": """jurisdiction:string organisation:string service:string standard_id:string
         day:date due:integer on_time:integer no_target:integer share_on_time:number
         share_on_time_status:string target_percent:number status:string""",
+    "cases": """jurisdiction:string organisation:string service:string case_id:string
+        opened_at:datetime target_at:datetime closed_at:datetime due_day:date outcome:string
+        late_by_seconds:integer late_by_seconds_status:string source_id:string
+        file_name:string row_number:integer sha256:string""",
     "measures": """jurisdiction:string organisation:string org_level:string service:string
         measure_id:string measure:string period_start:date period_end:date grain:string
         value:number value_status:string numerator:integer denominator:integer unit:string
@@ -63,6 +67,8 @@ VIEWS = {
     "records": "jurisdiction=boston&from=2015-07&to=2015-07",
     "days-met": "organisation=boston-public-works-department&month=2015-07",
     "daily": "organisation=boston-public-works-department&month=2015-07",
+    "cases": "organisation=boston-public-works-department&service=street-light-outages"
+    "&day=2015-07-14",
     "measures": "organisation=boston-public-works-department&from=2015-07&to=2015-07",
     "standards": "",
     "sources": "",
@@ -195,6 +201,7 @@ def test_cached_by_warehouse_version(site: str) -> None:
         ("standards.csv?jurisdiction=x", "jurisdiction must be one of: boston, "),
         ("records.csv?standard=x", "standard must be one of: "),
         ("daily.csv?service=x", "service must be one of: "),
+        ("cases.csv?day=2015-07", "day must be a date written YYYY-MM-DD"),
         ("league.csv?service=street-light-outages", "Unknown parameter(s): service."),
     ],
 )

@@ -22,6 +22,7 @@ PARAMS = {
     "jurisdiction": "area slug, as in the league table's address (e.g. boston)",
     "organisation": "department slug, or several joined by commas",
     "month": "a month, YYYY-MM",
+    "day": "a local calendar day, YYYY-MM-DD: the requests due that day",
     "service": "service slug, as in a daily standard page's address (e.g. street-light-outages)",
     "standard": "a standard id from the standards dataset",
     "peer_group": "a peer group id of the area (league: every group's rows when absent)",

@@ -46,6 +46,10 @@ def service_section(
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     standard = str(record["standard_id"])
+
+    def day_href(day: dt.date) -> str:
+        return f"/department/{slug}/{record['service_slug']}/{day.isoformat()}"
+
     return html.Section(
         [
             html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
@@ -58,8 +62,8 @@ def service_section(
                 f"and {was(record['no_target'], 'is', 'are')} not judged.",
                 className="hint",
             ),
-            tables.days_calendar(service + whose.caption_note(standard), days, month),
-            tables.days_table(service + whose.caption_note(standard), days, month),
+            tables.days_calendar(service + whose.caption_note(standard), days, month, day_href),
+            tables.days_table(service + whose.caption_note(standard), days, month, day_href),
             pooled_trend(slug, str(record["service_slug"]), service, whose.caption_note(standard)),
         ],
         className="service",

@@ -152,25 +152,38 @@ def band_text(band: str | None, reliability: str | None, unit: str | None = None
     return (band or "–").capitalize()
 
 
-def _day_cell(day: dt.date, status: str | None) -> html.Td:
+DayHref = Callable[[dt.date], str] | None
+"""The URL of a day's requests (`/department/<slug>/<service>/<YYYY-MM-DD>`), if it has one."""
+
+
+def _day_link(content: Any, day: dt.date, href: DayHref) -> Any:
+    """A day's cell content, linked to the requests it counts where there is a page."""
+    return dcc.Link(content, href=href(day), className="day-link") if href else content
+
+
+def _day_cell(day: dt.date, status: str | None, href: DayHref = None) -> html.Td:
     if status is None:
         return html.Td("", className="day day--none")
-    return html.Td(
-        [
-            html.Span(str(day.day), className="day-num"),
-            html.Span(STATUS_MARK[status], className="day-mark", **aria(hidden="true")),
-            html.Span(STATUS_LABEL[status], className="visually-hidden"),
-        ],
-        className=f"day day--{status.replace('_', '-')}",
-    )
+    parts = [
+        html.Span(str(day.day), className="day-num"),
+        html.Span(STATUS_MARK[status], className="day-mark", **aria(hidden="true")),
+        html.Span(f"{day:%-d %B}: " if href else "", className="visually-hidden"),
+        html.Span(STATUS_LABEL[status], className="visually-hidden"),
+    ]
+    return html.Td(_day_link(parts, day, href), className=f"day day--{status.replace('_', '-')}")
 
 
-def days_calendar(service: str, days: pl.DataFrame, month: dt.date) -> html.Table:
-    """A month calendar, one cell per day; the verdict is a symbol and text, not only colour."""
+def days_calendar(
+    service: str, days: pl.DataFrame, month: dt.date, href: DayHref = None
+) -> html.Table:
+    """A month calendar, one cell per day; the verdict is a symbol and text, not only colour;
+    with `href`, each day links to the requests it counts."""
     status = dict(zip(days["day"], days["status"], strict=True))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     body = [
-        html.Tr([_day_cell(d, status.get(d) if d.month == month.month else None) for d in week])
+        html.Tr(
+            [_day_cell(d, status.get(d) if d.month == month.month else None, href) for d in week]
+        )
         for week in weeks
     ]
     head = html.Tr([html.Th(html.Abbr(n[:3], title=n), scope="col") for n in calendar.day_name])
@@ -199,12 +212,15 @@ def legend() -> html.Ul:
     )  # fmt: skip
 
 
-def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details:
-    """The calendar's figures as a table: due, on time, share and verdict for each day."""
+def days_table(
+    service: str, days: pl.DataFrame, month: dt.date, href: DayHref = None
+) -> html.Details:
+    """The calendar's figures as a table: due, on time, share and verdict for each day; with
+    `href`, each day links to the requests it counts."""
     rows: list[Any] = [
         html.Tr(
             [
-                html.Th(f"{d['day']:%a %d %b}", scope="row"),
+                html.Th(_day_link(f"{d['day']:%a %d %b}", d["day"], href), scope="row"),
                 html.Td(f"{d['due']:,}", className="num"),
                 html.Td(f"{d['on_time']:,}", className="num"),
                 html.Td(percent(d["on_time"] / d["due"] if d["due"] else None), className="num"),

@@ -1,0 +1,88 @@
+"""The `cases` dataset: each request as the agency published it, with the file and row it
+came from and how the days-met definition judged it."""
+
+from __future__ import annotations
+
+import duckdb
+
+from metrics.datasets.base import (
+    IN_VIEW,
+    INT,
+    ORG,
+    SERVICE,
+    WHERE,
+    D,
+    Dataset,
+    Filters,
+    Rows,
+    S,
+    T,
+    fields,
+)
+
+# A request is due on the local day its target falls on, on time if closed at or before its
+# target (metrics/build.py); one still open at data_as_of is not on time. `outcome` and
+# `late_by_seconds` only name those facts; no figure here is re-derived for a verdict.
+SQL = f"""
+WITH svc AS (
+    SELECT DISTINCT source_id, jurisdiction, organisation, org_slug, service, service_slug
+    FROM days_met
+    WHERE {IN_VIEW}
+      AND ($service IS NULL OR service_slug = $service)
+)
+SELECT svc.jurisdiction, c.organisation, c.service, c.case_id, c.opened_at,
+       c.due_at AS target_at, c.closed_at, c.due_at::DATE AS due_day,
+       CASE WHEN c.due_at IS NULL THEN 'no_target' WHEN c.closed_at <= c.due_at THEN 'on_time'
+            WHEN c.closed_at IS NULL THEN 'open_late' ELSE 'late' END AS outcome,
+       CASE WHEN c.closed_at > c.due_at THEN epoch(c.closed_at - c.due_at)::BIGINT
+            WHEN c.closed_at IS NULL AND f.data_as_of > c.due_at
+            THEN epoch(f.data_as_of - c.due_at)::BIGINT END AS late_by_seconds,
+       CASE WHEN c.due_at IS NULL THEN '[z]' WHEN c.closed_at <= c.due_at THEN '[z]'
+            WHEN c.closed_at IS NULL AND NOT f.data_as_of > c.due_at THEN '[x]' END
+           AS late_by_seconds_status,
+       c.source_id, l.file_name, c.row_number, l.sha256
+FROM cases c
+JOIN svc ON svc.source_id = c.source_id AND svc.organisation = c.organisation
+     AND svc.service = c.service
+JOIN loads l ON l.load_id = c.load_id
+JOIN source_facts f ON f.source_id = c.source_id
+WHERE ($day::DATE IS NULL OR (c.due_at >= $day::DATE AND c.due_at < $day::DATE + 1))
+ORDER BY svc.jurisdiction, c.organisation, c.service, c.load_id, c.row_number
+"""  # noqa: S608 - IN_VIEW is a constant
+
+
+def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
+    """Every request of the view (those due on `day` where one is named), to stream."""
+    return f.bind(SQL)
+
+
+DATASET = Dataset(
+    name="cases",
+    title="Each request, with its file and row",
+    description=(
+        "Each request of a case-level source as the agency published it (id, open, target and "
+        "closed times), the file and row it was read from, and how the days-met definition "
+        "judged it. With day, only the requests due that day: the ones that day's verdict counts."
+    ),
+    params=("jurisdiction", "organisation", "service", "day"),
+    fields=fields(
+        WHERE, ORG, SERVICE,
+        ("case_id", S, "The agency's request id"),
+        ("opened_at", T, "When the request was opened (local time, as published)"),
+        ("target_at", T, "Its target time (local time, as published); empty where none"),
+        ("closed_at", T, "When it was closed (local time, as published); empty while open"),
+        ("due_day", D, "The local day its target falls on: the day whose verdict counts it"),
+        ("outcome", S, "on_time (closed at or before its target), late (closed after it), "
+         "open_late (not closed by the data's end, counted as not on time) or no_target "
+         "(never judged)"),
+        ("late_by_seconds", INT, "How long after its target it was closed (or, if still open, "
+         "how long past its target the data ends)", "seconds"),
+        ("late_by_seconds_status", S),
+        ("source_id", S, "Catalog entry"),
+        ("file_name", S, "The published file it was read from"),
+        ("row_number", INT, "Line in that file (the header is line 1)"),
+        ("sha256", S, "SHA-256 of that file"),
+    ),
+    read=read,
+    streamed=True,
+)  # fmt: skip

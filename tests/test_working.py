@@ -1,0 +1,190 @@
+"""Show the working: a day's verdict lists exactly the requests it counts, each with its file
+and row, checked against the real bundled Boston file read separately here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+from typing import Any
+
+import duckdb
+import pytest
+
+from metrics import working
+from metrics.datasets import DATASETS, Filters, SqlQuery
+from settings import ROOT
+from tests.helpers import fetch
+from tests.test_whose_standard import page_layout
+
+PWD = "boston-public-works-department"
+LIGHTS = "street-light-outages"
+DAY = dt.date(2015, 7, 14)
+FILE = ROOT / "data" / "boston-311-2015" / "Street Light Outages.csv.gz"
+# Hand-checked on the real file (python csv, below): 24 requests have a TARGET_DT on 14 July
+# 2015; 17 closed at or before it, 3 closed after it, 4 never closed. These 7 are not on time.
+NOT_ON_TIME = {
+    (3390, "101001419906"), (3394, "101001419985"), (3396, "101001420000"),
+    (3397, "101001420003"), (3403, "101001420050"), (3406, "101001420316"),
+    (3410, "101001420628"),
+}  # fmt: skip
+
+
+def due_in_file(day: dt.date) -> list[tuple[int, str, bool]]:
+    """(line, CASE_ENQUIRY_ID, on time) of each Street Light Outages request whose target falls
+    on `day`, read from the published CSV with the csv module, not through ingest."""
+    fmt, found = "%m/%d/%Y %I:%M:%S %p", []
+    with gzip.open(FILE, "rt", newline="") as f:
+        rows = csv.DictReader(f)
+        for line, row in enumerate(rows, start=2):  # the header is line 1
+            if not row["TARGET_DT"] or row["TYPE"] != "Street Light Outages":
+                continue
+            target = dt.datetime.strptime(row["TARGET_DT"], fmt)
+            if target.date() == day:
+                closed = row["CLOSED_DT"] and dt.datetime.strptime(row["CLOSED_DT"], fmt)
+                found.append((line, row["CASE_ENQUIRY_ID"], bool(closed and closed <= target)))
+    return found
+
+
+def day_rows(con: duckdb.DuckDBPyConnection, day: dt.date = DAY) -> list[dict[str, Any]]:
+    query = DATASETS["cases"].read(Filters(organisations=(PWD,), service=LIGHTS, day=day), con)
+    assert isinstance(query, SqlQuery)
+    return list(con.sql(query.sql, params=query.params).pl().iter_rows(named=True))
+
+
+def test_the_file_itself_gives_24_due_17_on_time() -> None:
+    due = due_in_file(DAY)
+    assert (len(due), sum(on for *_, on in due)) == (24, 17)
+    assert {(line, case) for line, case, on in due if not on} == NOT_ON_TIME
+
+
+def test_the_day_lists_exactly_the_requests_its_verdict_counts(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = day_rows(bundled_con)
+    listed = {(r["row_number"], r["case_id"], r["outcome"] == "on_time") for r in rows}
+    assert listed == set(due_in_file(DAY))
+    assert {r["file_name"] for r in rows} == {"Street Light Outages.csv.gz"}
+    outcomes = sorted(r["outcome"] for r in rows)
+    assert outcomes.count("on_time") == 17 and outcomes.count("late") == 3
+    assert outcomes.count("open_late") == 4
+    verdict = working.service_day(PWD, LIGHTS, DAY, bundled_con)
+    assert verdict is not None
+    assert (verdict["due"], verdict["on_time"], verdict["status"]) == (24, 17, "not_met")
+
+
+def test_how_late_is_closed_minus_target(bundled_con: duckdb.DuckDBPyConnection) -> None:
+    row = next(r for r in day_rows(bundled_con) if r["case_id"] == "101001420000")
+    # The file: TARGET_DT 07/14/2015 08:30:00 AM, CLOSED_DT 08/05/2015 01:57:.. PM.
+    assert row["outcome"] == "late" and row["row_number"] == 3396
+    assert row["late_by_seconds"] == (row["closed_at"] - row["target_at"]).total_seconds()
+    assert 22 * 86400 < row["late_by_seconds"] < 23 * 86400
+
+
+def texts(node: Any) -> list[str]:
+    """Every text in a Dash tree, in order."""
+    if isinstance(node, str | int):
+        return [str(node)]
+    if isinstance(node, list | tuple):
+        return [t for child in node for t in texts(child)]
+    return texts(getattr(node, "children", None) or [])
+
+
+def hrefs(node: Any) -> list[str]:
+    """Every link target in a Dash tree, in order."""
+    if isinstance(node, list | tuple):
+        return [h for child in node for h in hrefs(child)]
+    if node is None or isinstance(node, str | int):
+        return []
+    own = [node.href] if getattr(node, "href", None) else []
+    return own + hrefs(getattr(node, "children", None))
+
+
+def rows_of(node: Any, kind: str) -> list[Any]:
+    """The body rows of the table with class `kind`."""
+    if isinstance(node, list | tuple):
+        return [r for child in node for r in rows_of(child, kind)]
+    if node is None or isinstance(node, str | int):
+        return []
+    if kind in str(getattr(node, "className", "") or "").split():
+        return list(node.children[2].children)
+    return rows_of(getattr(node, "children", None), kind)
+
+
+def test_the_day_page_shows_the_verdict_rows_files_and_downloads(bundled_reader: None) -> None:
+    page = page_layout("period")(slug=PWD, standard=LIGHTS, period="2015-07-14")
+    words = " ".join(texts(page))
+    assert "Not met: 17 of 24 requests due were closed by their target (71%)" in words
+    rows = rows_of(page, "cases-table")
+    assert len(rows) == 24 and "Page 1 of 1" in words
+    first = texts(rows[0])  # sorted by target time, then row: line 3390 first
+    assert first[0] == "101001419906" and "row 3,390" in first
+    assert "Street Light Outages.csv.gz" in first
+    links = hrefs(page)
+    assert f"/download/cases.csv?organisation={PWD}&service={LIGHTS}&day=2015-07-14" in links
+    assert f"/department/{PWD}?month=2015-07" in links
+
+
+def test_the_day_page_is_paginated_and_sorted_by_its_url(bundled_reader: None) -> None:
+    # 20 January 2015 had 98 Street Light Outages due (the daily dataset): pages of 50 and 48.
+    day = "2015-01-20"
+    first = page_layout("period")(slug=PWD, standard=LIGHTS, period=day)
+    assert len(rows_of(first, "cases-table")) == 50 and "Page 1 of 2" in " ".join(texts(first))
+    assert f"/department/{PWD}/{LIGHTS}/{day}?page=2" in hrefs(first)
+    second = page_layout("period")(slug=PWD, standard=LIGHTS, period=day, page="2")
+    assert len(rows_of(second, "cases-table")) == 48
+    assert f"/department/{PWD}/{LIGHTS}/{day}" in hrefs(second)  # previous: page 1
+    by_id = page_layout("period")(
+        slug=PWD, standard=LIGHTS, period=day, sort="case_id", order="desc"
+    )
+    ids = [texts(r)[0] for r in rows_of(by_id, "cases-table")]
+    assert ids == sorted(ids, reverse=True)
+    following = f"/department/{PWD}/{LIGHTS}/{day}?sort=case_id&order=desc&page=2"
+    assert following in hrefs(by_id)  # the next page keeps the sort
+
+
+def test_every_calendar_day_and_days_table_row_links_to_its_requests(
+    bundled_reader: None,
+) -> None:
+    page = page_layout("department")(slug=PWD, month="2015-07")
+    links = hrefs(page)
+    day_link = f"/department/{PWD}/{LIGHTS}/2015-07-14"
+    assert links.count(day_link) == 2  # the calendar cell and the days table's row
+    # July 2015: every day of every service with a verdict has both links.
+    assert sum(1 for h in links if h.startswith(f"/department/{PWD}/{LIGHTS}/2015-07-")) == 62
+
+
+@pytest.mark.parametrize(
+    ("slug", "standard", "day"),
+    [
+        (PWD, LIGHTS, "2015-07-32"),
+        (PWD, LIGHTS, "2014-07-14"),  # before the series
+        ("no-such-department", LIGHTS, "2015-07-14"),
+        (PWD, "no-such-service", "2015-07-14"),
+    ],
+)
+def test_an_unknown_day_answers_404(site: str, slug: str, standard: str, day: str) -> None:
+    status, _, _ = fetch(f"{site}/department/{slug}/{standard}/{day}")
+    assert status == 404
+
+
+def test_the_day_page_answers_200_and_its_download_counts_24_rows(site: str) -> None:
+    assert fetch(f"{site}/department/{PWD}/{LIGHTS}/2015-07-14")[0] == 200
+    status, headers, body = fetch(
+        f"{site}/download/cases.csv?organisation={PWD}&service={LIGHTS}&day=2015-07-14"
+    )
+    assert status == 200 and headers["X-Row-Count"] == "24"
+    assert body.startswith("\ufeff".encode())  # the BOM, as every CSV of the site
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(table) == 25 and table[0][:4] == [
+        "jurisdiction",
+        "organisation",
+        "service",
+        "case_id",
+    ]
+    assert {(int(r[13]), r[3]) for r in table[1:]} == {
+        (line, case) for line, case, _ in due_in_file(DAY)
+    }
+    status, _, body = fetch(f"{site}/download/cases.csv?day=14-07-2015")
+    assert status == 400 and b"day must be a date written YYYY-MM-DD" in body
