@@ -135,7 +135,9 @@ SELECT d.source_id, d.jurisdiction, d.organisation, d.org_slug, 'organisation' A
        d.on_time AS numerator, d.due AS denominator,
        CASE WHEN d.due > 0 THEN d.on_time / d.due END AS value,
        st.comparator, d.target_percent::DOUBLE / 100 AS target, 'share' AS unit,
-       CASE WHEN d.due = 0 THEN '[z]' END AS marker, d.status, st.set_by
+       CASE WHEN d.due = 0 THEN '[z]' END AS marker, d.status, st.set_by,
+       -- the published row an aggregate verdict was judged on (a day's rows are its cases)
+       NULL::BIGINT AS load_id, NULL::BIGINT AS row_number, NULL::VARCHAR AS measure_id
 FROM service_days d
 JOIN standards st ON st.standard_id = d.standard_id AND st.version = d.standard_version
 UNION ALL
@@ -159,7 +161,7 @@ SELECT o.source_id, s.jurisdiction, o.organisation,
             WHEN st.comparator = '<=' THEN
                  CASE WHEN o.value <= st.target_value THEN 'met' ELSE 'not_met' END
             ELSE CASE WHEN o.value >= st.target_value THEN 'met' ELSE 'not_met' END
-       END, st.set_by
+       END, st.set_by, o.load_id, o.row_number, o.measure_id
 FROM observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
      AND st.valid_from <= o.period_start

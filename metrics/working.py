@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from metrics.cache import cached
-from metrics.datasets import cases, rejects
+from metrics.datasets import cases, observations, rejects
 from metrics.datasets.base import Filters
 from metrics.reader import read_frame
 
@@ -101,3 +101,14 @@ def ledger_rejects(
         con,
     )
     return shown, int(total["n"][0])
+
+
+@cached
+def verdict_rows(
+    slug: str, standard_id: str, start: dt.date, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """The published row a monthly or yearly verdict was judged on, then any earlier rows a
+    revision replaced: the rows of the `observations` dataset for that period (its columns)."""
+    view = Filters(organisations=(slug,), standard=standard_id, start=start, end=start)
+    query = view.bind(observations.SQL)
+    return read_frame(query.sql, query.params, con)

@@ -33,6 +33,12 @@ CONTRACT = {
         numerator_status:string denominator:integer denominator_status:string value:number
         value_status:string target:number target_status:string comparator:string
         status:string standard_set_by:string""",
+    "observations": """jurisdiction:string organisation:string org_code:string
+        service:string standard_id:string measure_id:string grain:string period_start:date
+        period_end:date status:string figure:string numerator:integer denominator:integer
+        value:number value_status:string source_id:string file_name:string row_number:integer
+        sha256:string received_at:datetime file_url:string file_url_status:string
+        replaced_by:string replaced_by_status:string""",
     "days-met": """jurisdiction:string organisation:string service:string standard_id:string
         month:date days_met:integer days_not_met:integer days_no_data:integer
         days_not_applicable:integer days_judged:integer due:integer on_time:integer
@@ -65,6 +71,8 @@ CONTRACT = {
 VIEWS = {
     "league": "jurisdiction=boston&month=2015-07",
     "records": "jurisdiction=boston&from=2015-07&to=2015-07",
+    "observations": "organisation=nhs-england-airedale-nhs-foundation-trust&from=2025-01"
+    "&to=2025-03",
     "days-met": "organisation=boston-public-works-department&month=2015-07",
     "daily": "organisation=boston-public-works-department&month=2015-07",
     "cases": "organisation=boston-public-works-department&service=street-light-outages"

@@ -6,12 +6,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import io
+import shutil
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from ingest.catalog import load_catalog
+from ingest.run import run
 from metrics import working
 from metrics.datasets import DATASETS, Filters, SqlQuery
 from settings import ROOT
@@ -188,3 +193,85 @@ def test_the_day_page_answers_200_and_its_download_counts_24_rows(site: str) -> 
     }
     status, _, body = fetch(f"{site}/download/cases.csv?day=14-07-2015")
     assert status == 400 and b"day must be a date written YYYY-MM-DD" in body
+
+
+TRUST = "nhs-england-airedale-nhs-foundation-trust"
+NHS_FILE = ROOT / "data" / "nhs-england-ae-monthly" / "Monthly-AE-January-2025.csv.gz"
+ATTENDANCES = ("Type 1", "Type 2", "Other A&E Department", "Booked Appointments Type 1",
+               "Booked Appointments Type 2", "Booked Appointments Other Department")  # fmt: skip
+OVER_4H = ("Type 1", "Type 2", "Other Department", "Booked Appointments Type 1",
+           "Booked Appointments Type 2", "Booked Appointments Other Department")  # fmt: skip
+
+
+def csv_line(path: Path, line: int) -> dict[str, str]:
+    """One line of a published gzipped CSV, by its number (the header is line 1)."""
+    with gzip.open(path, "rt", newline="") as f:
+        for number, row in enumerate(csv.DictReader(f), start=2):
+            if number == line:
+                return row
+    raise AssertionError(f"{path.name} has no line {line}")
+
+
+def test_an_nhs_month_links_to_the_exact_published_row(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = working.verdict_rows(TRUST, "nhs-ae-4-hours", dt.date(2025, 1, 1), bundled_con)
+    assert rows["figure"].to_list() == ["current"]  # no revision of January 2025 is bundled
+    row = rows.row(0, named=True)
+    assert (row["file_name"], row["row_number"]) == ("Monthly-AE-January-2025.csv.gz", 84)
+    published = csv_line(NHS_FILE, 84)  # read here with the csv module, not through ingest
+    assert (published["Org Code"], published["Org name"]) == (
+        "RCF",
+        "AIREDALE NHS FOUNDATION TRUST",
+    )
+    seen = sum(int(published[f"A&E attendances {c}"]) for c in ATTENDANCES)
+    over = sum(int(published[f"Attendances over 4hrs {c}"]) for c in OVER_4H)
+    assert (row["denominator"], row["numerator"]) == (seen, seen - over) == (6167, 3826)
+    assert row["sha256"] == hashlib.sha256(NHS_FILE.read_bytes()).hexdigest()
+    assert row["file_url"].endswith("/Monthly-AE-January-2025.csv")
+
+
+def test_the_month_page_shows_the_row_and_the_standard_page_links_to_it(
+    bundled_reader: None,
+) -> None:
+    page = page_layout("period")(slug=TRUST, standard="nhs-ae-4-hours", period="2025-01")
+    words = " ".join(texts(page))
+    assert "Not met: 62.0% against ≥ 95.0%" in words
+    assert "62.0% (3,826 of 6,167)" in words and "84 (the header is line 1)" in words
+    assert "Monthly-AE-January-2025.csv.gz" in words and "No revised file has replaced" in words
+    month = f"/department/{TRUST}/nhs-ae-4-hours/2025-01"
+    assert month in hrefs(page_layout("standard")(slug=TRUST, standard="nhs-ae-4-hours"))
+    assert month in hrefs(page_layout("department")(slug=TRUST))
+
+
+def test_a_revised_month_shows_the_earlier_figure_and_file(tmp_path: Path) -> None:
+    """The agency re-publishes January 2025 with Airedale's Type 1 attendances 5,350 -> 5,400:
+    the verdict is judged on the revision, and the page shows the first file's figures too."""
+    folder = tmp_path / "nhs-england-ae-monthly"
+    folder.mkdir()
+    shutil.copyfile(NHS_FILE, folder / NHS_FILE.name)
+    text = gzip.decompress(NHS_FILE.read_bytes()).decode()
+    old = "AIREDALE NHS FOUNDATION TRUST,5350,"
+    assert text.count(old) == 1
+    revised = text.replace(old, "AIREDALE NHS FOUNDATION TRUST,5400,")
+    (folder / "Monthly-AE-January-2025-revised.csv.gz").write_bytes(gzip.compress(revised.encode()))
+    source = next(s for s in load_catalog(ROOT / "catalog") if s.id == "nhs-ae-monthly")
+    path = tmp_path / "w.duckdb"
+    run([source], tmp_path, path)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = working.verdict_rows(TRUST, "nhs-ae-4-hours", dt.date(2025, 1, 1), con)
+    finally:
+        con.close()
+    assert rows["figure"].to_list() == ["current", "replaced"]
+    now, before = rows.row(0, named=True), rows.row(1, named=True)
+    assert (now["file_name"], now["denominator"]) == (
+        "Monthly-AE-January-2025-revised.csv.gz",
+        6217,
+    )
+    assert (before["file_name"], before["denominator"], before["row_number"]) == (
+        "Monthly-AE-January-2025.csv.gz",
+        6167,
+        84,
+    )
+    assert before["replaced_by"] == "Monthly-AE-January-2025-revised.csv.gz"

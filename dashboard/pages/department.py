@@ -46,10 +46,7 @@ def service_section(
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     standard = str(record["standard_id"])
-
-    def day_href(day: dt.date) -> str:
-        return f"/department/{slug}/{record['service_slug']}/{day.isoformat()}"
-
+    day_href = tables.period_links(f"/department/{slug}/{record['service_slug']}", "day")
     return html.Section(
         [
             html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
@@ -170,7 +167,12 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
                 ),
                 tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
                 monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
-                tables.months_table(part),
+                tables.months_table(
+                    part,
+                    tables.period_links(
+                        f"/department/{slug}/{keys[part['standard_id'][0]]}", "month"
+                    ),
+                ),
             ],
             className="service",
         )

@@ -153,7 +153,12 @@ def band_text(band: str | None, reliability: str | None, unit: str | None = None
 
 
 DayHref = Callable[[dt.date], str] | None
-"""The URL of a day's requests (`/department/<slug>/<service>/<YYYY-MM-DD>`), if it has one."""
+"""The URL of a period's working (`/department/<slug>/<standard>/<period>`), if it has one."""
+
+
+def period_links(series_url: str, grain: str) -> DayHref:
+    """Each period's working, under a series' page: `<series_url>/2015-07-14` (or 2025-01)."""
+    return lambda period: f"{series_url}/{Grain(grain).url_text(period)}"
 
 
 def _day_link(content: Any, day: dt.date, href: DayHref) -> Any:
@@ -252,13 +257,16 @@ def target_cell(comparator: str, target: float, unit: str) -> str:
     return f"{comparator_sign(comparator)} {value_text(target, unit)}"
 
 
-def months_table(part: pl.DataFrame) -> html.Div:
-    """One standard's judged months as a table: figure, target and verdict for each."""
+def months_table(part: pl.DataFrame, href: DayHref = None) -> html.Div:
+    """One standard's judged months as a table: figure, target and verdict for each; with
+    `href`, each month links to the published row it was judged on."""
     unit = str(part["unit"][0])
     rows = [
         html.Tr(
             [
-                html.Th(f"{r['period_start']:%B %Y}", scope="row"),
+                html.Th(
+                    _day_link(f"{r['period_start']:%B %Y}", r["period_start"], href), scope="row"
+                ),
                 html.Td(value_text(r["value"], unit), className="num"),
                 html.Td(target_cell(r["comparator"], r["target"], unit), className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),

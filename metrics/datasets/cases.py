@@ -5,20 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from metrics.datasets.base import (
-    IN_VIEW,
-    INT,
-    ORG,
-    SERVICE,
-    WHERE,
-    D,
-    Dataset,
-    Filters,
-    Rows,
-    S,
-    T,
-    fields,
-)
+from metrics.datasets import base as b
 
 # A request is due on the local day its target falls on, on time if closed at or before its
 # target (metrics/build.py); one still open at data_as_of is not on time. `outcome` and
@@ -27,7 +14,7 @@ SQL = f"""
 WITH svc AS (
     SELECT DISTINCT source_id, jurisdiction, organisation, org_slug, service, service_slug
     FROM days_met
-    WHERE {IN_VIEW}
+    WHERE {b.IN_VIEW}
       AND ($service IS NULL OR service_slug = $service)
 )
 SELECT svc.jurisdiction, c.organisation, c.service, c.case_id, c.opened_at,
@@ -51,12 +38,12 @@ ORDER BY svc.jurisdiction, c.organisation, c.service, c.load_id, c.row_number
 """  # noqa: S608 - IN_VIEW is a constant
 
 
-def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
+def read(f: b.Filters, con: duckdb.DuckDBPyConnection) -> b.Rows:
     """Every request of the view (those due on `day` where one is named), to stream."""
     return f.bind(SQL)
 
 
-DATASET = Dataset(
+DATASET = b.Dataset(
     name="cases",
     title="Each request, with its file and row",
     description=(
@@ -65,23 +52,23 @@ DATASET = Dataset(
         "judged it. With day, only the requests due that day: the ones that day's verdict counts."
     ),
     params=("jurisdiction", "organisation", "service", "day"),
-    fields=fields(
-        WHERE, ORG, SERVICE,
-        ("case_id", S, "The agency's request id"),
-        ("opened_at", T, "When the request was opened (local time, as published)"),
-        ("target_at", T, "Its target time (local time, as published); empty where none"),
-        ("closed_at", T, "When it was closed (local time, as published); empty while open"),
-        ("due_day", D, "The local day its target falls on: the day whose verdict counts it"),
-        ("outcome", S, "on_time (closed at or before its target), late (closed after it), "
+    fields=b.fields(
+        b.WHERE, b.ORG, b.SERVICE,
+        ("case_id", b.S, "The agency's request id"),
+        ("opened_at", b.T, "When the request was opened (local time, as published)"),
+        ("target_at", b.T, "Its target time (local time, as published); empty where none"),
+        ("closed_at", b.T, "When it was closed (local time, as published); empty while open"),
+        ("due_day", b.D, "The local day its target falls on: the day whose verdict counts it"),
+        ("outcome", b.S, "on_time (closed at or before its target), late (closed after it), "
          "open_late (not closed by the data's end, counted as not on time) or no_target "
          "(never judged)"),
-        ("late_by_seconds", INT, "How long after its target it was closed (or, if still open, "
+        ("late_by_seconds", b.INT, "How long after its target it was closed (or, if still open, "
          "how long past its target the data ends)", "seconds"),
-        ("late_by_seconds_status", S),
-        ("source_id", S, "Catalog entry"),
-        ("file_name", S, "The published file it was read from"),
-        ("row_number", INT, "Line in that file (the header is line 1)"),
-        ("sha256", S, "SHA-256 of that file"),
+        ("late_by_seconds_status", b.S),
+        ("source_id", b.S, "Catalog entry"),
+        ("file_name", b.S, "The published file it was read from"),
+        ("row_number", b.INT, "Line in that file (the header is line 1)"),
+        ("sha256", b.S, "SHA-256 of that file"),
     ),
     read=read,
     streamed=True,
