@@ -16,6 +16,7 @@ import polars as pl
 from metrics.cache import cached
 from metrics.datasets import cases, observations, rejects
 from metrics.datasets.base import Filters
+from metrics.queries import SERIES_KEY
 from metrics.reader import read_frame
 
 
@@ -112,3 +113,30 @@ def verdict_rows(
     view = Filters(organisations=(slug,), standard=standard_id, start=start, end=start)
     query = view.bind(observations.SQL)
     return read_frame(query.sql, query.params, con)
+
+
+@cached
+def league_verdicts(
+    slug: str, month: dt.date, standard: str, con: duckdb.DuckDBPyConnection | None = None
+) -> pl.DataFrame:
+    """The judged periods a league row counts: the organisation's verdicts on `standard` (a
+    catalog standard id, or 'all') in the league window to `month` (a month of days, the
+    12 months to it, or the fiscal year starting in it), by service then period.
+
+    Columns: service, standard_id, standard, grain, period_start, value, target, comparator,
+    unit, status, series (the standard's key under the organisation, for its pages).
+    """
+    return read_frame(
+        f"""SELECT service, standard_id, standard, grain, period_start, value, target,
+                  comparator, unit, status, {SERIES_KEY} AS series
+           FROM judgements
+           WHERE org_slug = $slug AND org_level = 'organisation'
+             AND status IN ('met', 'not_met', 'no_data')
+             AND ($standard = 'all' OR split_part(standard_id, ':', 1) = $standard)
+             AND CASE WHEN grain = 'month'
+                      THEN period_start BETWEEN ($month - INTERVAL 11 MONTH)::DATE AND $month
+                      ELSE date_trunc('month', period_start) = $month END
+           ORDER BY service, standard_id, period_start""",  # noqa: S608 - a constant
+        {"slug": slug, "month": month, "standard": standard},
+        con,
+    )

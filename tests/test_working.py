@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
 
+from dashboard.ui import tables
 from ingest.catalog import load_catalog
 from ingest.run import run
-from metrics import working
+from metrics import queries, working
 from metrics.datasets import DATASETS, Filters, SqlQuery
+from metrics.league import Sort
 from settings import ROOT
 from tests.helpers import fetch
 from tests.test_whose_standard import page_layout
@@ -275,3 +278,31 @@ def test_a_revised_month_shows_the_earlier_figure_and_file(tmp_path: Path) -> No
         84,
     )
     assert before["replaced_by"] == "Monthly-AE-January-2025-revised.csv.gz"
+
+
+@pytest.mark.parametrize(
+    ("area", "slug", "month", "standard", "met", "judged"),
+    [
+        ("Boston", PWD, dt.date(2015, 7, 1), "boston-311-closed-by-target", 1, 46),
+        ("NHS England", TRUST, dt.date(2025, 6, 1), "nhs-ae-type-1-4-hours", 0, 12),
+    ],
+)
+def test_a_league_row_links_to_exactly_the_verdicts_it_counts(
+    bundled_reader: None, area: str, slug: str, month: dt.date, standard: str, met: int,
+    judged: int,
+) -> None:  # fmt: skip
+    league = queries.league_table(area, month)
+    row = league.filter((pl.col("org_slug") == slug) & (pl.col("standard_id") == standard))
+    assert row.select("periods_met", "periods_judged").row(0) == (met, judged)
+    href = f"/verdicts/{slug}?month={month:%Y-%m}&standard={standard}"
+    table = tables.league_table(league, month, "caption", Sort("rank", False), lambda c, o: "")
+    assert href in hrefs(table)
+    page = page_layout("verdicts")(slug=slug, month=f"{month:%Y-%m}", standard=standard)
+    rows = rows_of(page, "verdicts-table")
+    verdicts = [texts(r)[-1] for r in rows]
+    assert (verdicts.count("Met"), verdicts.count("Met") + verdicts.count("Not met")) == (
+        met,
+        judged,
+    )
+    first = hrefs(rows[0])[0]  # each period links to its working
+    assert first.startswith(f"/department/{slug}/") and first.count("/") == 4

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from dash import dcc, html
@@ -75,7 +76,8 @@ def league_table(
                         className="num"),
                 html.Td(change_cell(r, month), className="change"),
                 html.Td(counts_text(r), className="num"),
-                html.Td(f"{r['periods_met']:,} of {r['periods_judged']:,}", className="num"),
+                html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
+                                 href=verdicts_href(r, month)), className="num"),
                 html.Td(share_with_interval(r), className="num"),
                 html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
             ]
@@ -83,6 +85,12 @@ def league_table(
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip
     return captioned_table(caption, head, rows, "league-table")
+
+
+def verdicts_href(row: dict[str, Any], month: dt.date) -> str:
+    """The verdicts a league row counts: `/verdicts/<slug>?month=…&standard=…`."""
+    query = urlencode({"month": month_text(month), "standard": row["standard_id"]})
+    return f"/verdicts/{row['org_slug']}?{query}"
 
 
 def change_line(change: float | None, row: dict[str, Any], when: str) -> html.Span:
