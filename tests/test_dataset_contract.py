@@ -64,7 +64,8 @@ CONTRACT = {
         licence:string licence_url:string source_url:string load_id:integer file_name:string
         sha256:string loaded_at:datetime rows_read:integer rows_loaded:integer
         rows_rejected:integer status:string superseded_by:integer
-        superseded_by_status:string""",
+        superseded_by_status:string rows_excluded:integer reason:string
+        reason_status:string""",
     "rejects": """source_id:string load_id:integer file_name:string row_number:integer
         column_name:string value:string reason:string""",
 }
@@ -202,7 +203,7 @@ def test_cached_by_warehouse_version(site: str) -> None:
         ("daily.csv?organisation=atlantis", "organisation (one or several, comma-separated)"),
         ("daily.csv?month=2015-07&month=2015-08", "Give month at most once."),
         ("rejects.csv?source=nope", "source must be one of: boston-311, "),
-        ("sources.csv?jurisdiction=boston", "Unknown parameter(s): jurisdiction. Allowed: none."),
+        ("sources.csv?jurisdiction=boston", "Unknown parameter(s): jurisdiction. Allowed: source."),
         ("records.csv?page=2", "Unknown parameter(s): page."),
         ("records.json?per_page=0", "per_page must be a whole number from 1 to 10000."),
         ("records.json?page=99999", "page must be from 1 to "),

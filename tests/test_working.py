@@ -19,11 +19,12 @@ import pytest
 from dashboard.ui import tables
 from ingest.catalog import load_catalog
 from ingest.run import run
-from metrics import queries, working
+from metrics import cache, queries, reader, working
 from metrics.datasets import DATASETS, Filters, SqlQuery
 from metrics.league import Sort
 from settings import ROOT
 from tests.helpers import fetch
+from tests.test_malformed import BY_NAME, CASES, MALFORMED, Case, case_source, ingest_case
 from tests.test_whose_standard import page_layout
 
 PWD = "boston-public-works-department"
@@ -306,3 +307,48 @@ def test_a_league_row_links_to_exactly_the_verdicts_it_counts(
     )
     first = hrefs(rows[0])[0]  # each period links to its working
     assert first.startswith(f"/department/{slug}/") and first.count("/") == 4
+
+
+def read_warehouse(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read `path` in this process as a web worker does, with an empty result cache."""
+    monkeypatch.setattr(reader, "_reader", reader.Reader(path, "256MB", 1))
+    monkeypatch.setattr(cache, "RESULTS", cache.ResultCache())
+
+
+# Every case of tests/test_malformed.py whose file loads with rejected rows (a file rejected
+# whole changes no figure, so nothing is published: the site's ledger never sees it).
+WITH_REJECTS = [c.name for c in CASES if c.rejects]
+
+
+@pytest.mark.parametrize("name", WITH_REJECTS)
+def test_every_rejected_row_of_a_malformed_file_is_on_its_ledger(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = BY_NAME[name]
+    _, warehouse, _ = ingest_case(case, tmp_path)
+    read_warehouse(warehouse, monkeypatch)
+    source_id = case_source(case).id
+    page = page_layout("ledger")(source_id=source_id)
+    listed = [texts(r) for r in rows_of(page, "rejects-table")]
+    # the rows test_malformed.py computed by hand: file, line, column, value, reason
+    assert listed == [
+        [file, f"{line:,}", column, "(empty)" if value is None else value, reason]
+        for file, line, column, value, reason in case.rejects
+    ]
+    files = [texts(r) for r in rows_of(page, "ledger-table")]
+    assert [f[0] for f in files] == ["baseline.csv", case_file(case)]
+    assert case.counts is not None
+    read, loaded, rejected = case.counts
+    assert files[-1][3:7] == [f"{read:,}", f"{loaded:,}", f"{rejected:,}", "0"]
+    assert f"/download/rejects.csv?source={source_id}" in hrefs(page)
+
+
+def case_file(case: Case) -> str:
+    """The one file in a malformed case's folder."""
+    (path,) = (MALFORMED / case.name).iterdir()
+    return path.name
+
+
+def test_an_unknown_source_has_no_ledger(site: str) -> None:
+    assert fetch(f"{site}/data/source/boston-311")[0] == 200
+    assert fetch(f"{site}/data/source/no-such-source")[0] == 404

@@ -98,6 +98,14 @@ def layout(**_unknown: str) -> html.Div:
                     for row in queries.jurisdictions().iter_rows(named=True)
                 ]
             ),
+            html.H2("What we did with each agency's files"),
+            html.P("Each source's ledger: every file received and every row rejected, and why."),
+            html.Ul(
+                [
+                    html.Li(html.A(row["title"], href=f"/data/source/{row['source_id']}"))
+                    for row in queries.sources().iter_rows(named=True)
+                ]
+            ),
             html.P(
                 [
                     html.A("Data package (Frictionless)", href="/download/datapackage.json"),
