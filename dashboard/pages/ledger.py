@@ -102,7 +102,8 @@ def layout(source_id: str | None = None, **_query: str) -> html.Div:
                     f"Published by {source['publisher']} at ",
                     html.A(source["source_url"], href=source["source_url"]),
                     f" under the {source['licence']}.",
-                ]
+                ],
+                className="source-line",
             ),
             html.P(
                 f"{plural(files.height, 'file')} received; every row read was loaded, rejected "
