@@ -6,7 +6,7 @@ many synthetic requests in `cases`, in a temp DuckDB file, then times (a) DuckDB
 with the CSV writer) served by a real gunicorn worker and downloaded over loopback HTTP, (b')
 the site itself serving `/download/records.csv` (its sorted query, parameters and headers)
 from the same rows, (b'') the site serving `/download/cases.csv` (each request with its file
-and row, through the real dataset's joins and sort), and (c) Datasette streaming
+and row, through the real dataset's joins), and (c) Datasette streaming
 the same rows from SQLite (`?_stream=on`), installed into a throwaway venv under the temp dir
 (never a project dependency). Peak RSS is each server process's VmHWM. Everything listens on
 127.0.0.1 only, every request and subprocess has a timeout, and every server is stopped at

@@ -49,7 +49,7 @@ CONTRACT = {
     "cases": """jurisdiction:string organisation:string service:string case_id:string
         opened_at:datetime target_at:datetime closed_at:datetime due_day:date outcome:string
         late_by_seconds:integer late_by_seconds_status:string source_id:string
-        file_name:string row_number:integer sha256:string""",
+        file_name:string row_number:integer""",
     "measures": """jurisdiction:string organisation:string org_level:string service:string
         measure_id:string measure:string period_start:date period_end:date grain:string
         value:number value_status:string numerator:integer denominator:integer unit:string
