@@ -49,6 +49,7 @@ def service_section(
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     standard = str(record["standard_id"])
+    day_href = tables.period_links(f"/department/{slug}/{record['service_slug']}", "day")
     return html.Section(
         [
             html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
@@ -61,8 +62,8 @@ def service_section(
                 f"and {was(record['no_target'], 'is', 'are')} not judged.",
                 className="hint",
             ),
-            tables.days_calendar(service + whose.caption_note(standard), days, month),
-            tables.days_table(service + whose.caption_note(standard), days, month),
+            tables.days_calendar(service + whose.caption_note(standard), days, month, day_href),
+            tables.days_table(service + whose.caption_note(standard), days, month, day_href),
             pooled_trend(slug, str(record["service_slug"]), service, whose.caption_note(standard)),
         ],
         className="service",
@@ -190,7 +191,12 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) 
                 ),
                 tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
                 monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
-                tables.months_table(part),
+                tables.months_table(
+                    part,
+                    tables.period_links(
+                        f"/department/{slug}/{keys[part['standard_id'][0]]}", "month"
+                    ),
+                ),
             ],
             className="service",
             id=anchors[str(part["standard_id"][0])],

@@ -75,7 +75,12 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
         return standard_not_found(slug)
     org, row = found
     periods = standard_series.series_periods(slug or "", standard or "")
-    body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)
+    base = f"/department/{slug}/{standard}"
+    body = (
+        daily_body(slug or "", row, periods)
+        if row["grain"] == "day"
+        else periodic_body(periods, base)
+    )
     return html.Div(
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
@@ -110,8 +115,9 @@ def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
     return [links.download_links("records", view, "these figures")]
 
 
-def periodic_body(periods: pl.DataFrame) -> list[Any]:
-    """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
+def periodic_body(periods: pl.DataFrame, base: str) -> list[Any]:
+    """A monthly or yearly standard: its record, strip, SPC chart and table of periods, each
+    period linking to the published row it was judged on (under `base`, the series' page)."""
     grain = str(periods["grain"][0])
     noun = "fiscal year" if grain == "fiscal_year" else "month"
     record = standard_series.series_record(periods, grain)
@@ -132,7 +138,7 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
         ),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
         spc_panel(periods, chart, "Process limits each " + noun, 2, noun),
-        tables.months_table(periods),
+        tables.months_table(periods, tables.period_links(base, grain)),
     ]
 
 
