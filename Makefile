@@ -74,3 +74,11 @@ bench-metrics: setup
 .PHONY: bench-site
 bench-site: warehouse
 	$(PY) benchmarks/bench_site.py
+
+## Lighthouse (mobile, simulated throttling) on five pages in Debian's chromium, against the
+## targets of issue 14 (~2 min). Lighthouse is pinned in benchmarks/web, installed only here.
+.PHONY: bench-web
+bench-web: warehouse browser-deps js-deps
+	@if [ ! -x benchmarks/web/node_modules/.bin/lighthouse ]; then \
+	  npm ci --prefix benchmarks/web --no-audit --no-fund; fi
+	$(PY) benchmarks/bench_web.py
