@@ -167,15 +167,23 @@ def report(target: Target, clients: int, result: Result, seconds: float) -> bool
     return ok
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="load time per run")
-    args = parser.parse_args()
-    from settings import get_settings  # after argparse, so --help needs no settings
+def built_warehouse() -> Path | None:
+    """The warehouse `make warehouse` built, or None (said on stderr) if there is none yet."""
+    from settings import get_settings  # late, so --help needs no settings
 
     warehouse = get_settings().warehouse_path
     if not warehouse.exists():
         print(f"no warehouse at {warehouse}: run `make warehouse` first", file=sys.stderr)
+        return None
+    return warehouse
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="load time per run")
+    args = parser.parse_args()
+    warehouse = built_warehouse()
+    if warehouse is None:
         return 2
     with gunicorn(warehouse) as port:
         targets = [

@@ -14,6 +14,7 @@ from dashboard.web import (
     callback_cache,
     limits,
     not_found,
+    plotly_bundle,
     prerender,
     renamed,
     security,
@@ -109,6 +110,7 @@ unavailable.register(server)
 downloads.register(server)
 feeds.register(server)
 sitemap.register(server)
+plotly_bundle.register(server)
 callback_cache.register(server)
 security.register(app)
 renamed.register(app)

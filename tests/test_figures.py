@@ -6,18 +6,23 @@ Every line a chart draws must be the figure metrics computed: funnel limits from
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import math
 
 import duckdb
+import plotly.graph_objects as go
 import polars as pl
 import pytest
+from plotly.basedatatypes import BaseTraceType
 
 from dashboard.ui import charts, figures
+from dashboard.web import plotly_bundle
 from metrics import queries, series, standard_series
 from metrics.funnel import funnel_curve, league_funnel
 from metrics.spc import spc
 from metrics.stats import funnel_limit, rank_with_ties
+from settings import ROOT
 from tests.helpers import contrast
 
 
@@ -256,3 +261,24 @@ def test_series_keys_and_search(bundled_con: duckdb.DuckDBPyConnection) -> None:
     limited = queries.search("a", 5, bundled_con)
     assert limited.height == 5 and limited["total"][0] > 5
     assert math.isfinite(float(limited["total"][0]))
+
+
+def test_every_trace_the_site_draws_is_in_the_plotly_bundle_it_serves() -> None:
+    """The site serves plotly.js's basic bundle (scatter, bar, pie: dashboard/web/
+    plotly_bundle.py), which cannot draw other trace types: every trace class the dashboard
+    code names must be one of those, and plotly express (which picks trace types itself) is
+    not used. Read from the source, so a new chart of another type fails here."""
+    used: set[str] = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                names += [alias.name for alias in node.names]
+                assert not any("express" in n for n in names), path
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                kind = getattr(go, node.attr, None) if node.value.id == "go" else None
+                if isinstance(kind, type) and issubclass(kind, BaseTraceType):
+                    used.add(kind().type)
+    assert used == {"scatter"}  # figures.py draws lines, markers and text as scatter traces
+    assert used <= plotly_bundle.TRACE_TYPES

@@ -17,10 +17,12 @@ MAX_BUNDLES = 64
 
 
 def bundle_key(request: flask.Request) -> str:
-    """The cache key of a response: a bundle's package path, or '' for anything else."""
+    """The cache key of a response: a bundle's package path and the view that answers it
+    (plotly's path has two: Dash's, with a fingerprint, gives plotly's full bundle, and
+    dashboard/web/plotly_bundle.py's, without, the basic one), or '' for anything else."""
     if not request.path.startswith(BUNDLES):
         return ""
-    return str(check_fingerprint(request.path)[0])
+    return f"{check_fingerprint(request.path)[0]}#{request.endpoint}"
 
 
 class BundleCache:

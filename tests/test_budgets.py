@@ -1,0 +1,71 @@
+"""A performance budget: what a first visit to each watched page transfers, compressed.
+
+Each page of dashboard/web/budgets.py is opened in real headless Chromium (an empty cache, a
+375 px phone-width window) from real gunicorn, and left to draw everything: Dash's drawing
+has taken over from the server's copy and every chart is drawn (so plotly.js has arrived).
+The page's transfer is the sum over every response of its headers and its body as sent
+(gzip), as Chromium's network layer counts them.
+
+How the budgets were set: measured this way on 5 December 2026, after the charts moved to
+plotly.js's basic bundle: `/` 309 kB, the NHS England league 743 kB, the Boston department
+722 kB, the NHS standard page 714 kB, `/compare` 311 kB (before that move the three charted
+pages were 1,790-1,819 kB, 1,473 kB of it plotly.js). Each budget is its figure plus about
+10% (30-80 kB), rounded up to 10 kB: room for small changes to the page, none for another
+script on every page or plotly's full bundle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Request, expect
+
+from dashboard.web.budgets import PAGES, Page
+from dashboard.web.plotly_bundle import PLOTLY_URL
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def reader_browser() -> Iterator[Browser]:
+    """Chromium showing pages as a reader gets them, the server's copy first."""
+    with chromium(server_copy=True) as b:
+        yield b
+
+
+def transfer(browser: Browser, url: str, page_spec: Page) -> tuple[int, list[str]]:
+    """Bytes a first visit transferred (headers and bodies as sent) and the URLs fetched."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    finished: list[Request] = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    try:
+        page.goto(url, wait_until="networkidle")
+        expect(page.locator("#server-rendered")).to_have_count(0)  # Dash has taken over
+        charts = page.locator("#react-entry-point .chart-image")
+        expect(charts).to_have_count(page_spec.charts)
+        drawn = page.locator("#react-entry-point .chart-image:has(.main-svg)")
+        expect(drawn).to_have_count(page_spec.charts, timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        sizes = [r.sizes() for r in finished]
+        total = sum(s["responseHeadersSize"] + s["responseBodySize"] for s in sizes)
+        return total, [r.url for r in finished]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("watched", PAGES, ids=[p.name for p in PAGES])
+def test_each_page_transfers_within_its_budget(
+    reader_browser: Browser, site: str, watched: Page
+) -> None:
+    total, urls = transfer(reader_browser, site + watched.path, watched)
+    # plotly.js is fetched where, and only where, a chart is drawn
+    assert any(u.endswith(PLOTLY_URL) for u in urls) == (watched.charts > 0), urls
+    assert total <= watched.budget, (
+        f"{watched.name} ({watched.path}) transferred {total:,} bytes compressed; "
+        f"its budget is {watched.budget:,} (dashboard/web/budgets.py)"
+    )
+    # and the figure is a real page load: at least the page, its scripts and its CSS
+    assert total > 250_000 and len(urls) >= 10, (total, urls)
