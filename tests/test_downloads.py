@@ -29,6 +29,7 @@ RECORDS_COLUMNS = [
     "comparator",
     "status",
     "standard_set_by",
+    "unit",
 ]
 
 
