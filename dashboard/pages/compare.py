@@ -7,9 +7,10 @@ from typing import Any
 
 import dash
 import polars as pl
-from dash import html
+from dash import ALL, Input, Output, State, clientside_callback, html
 
 from dashboard.api.links import download_links
+from dashboard.pages._compare_chart import group_panel
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
 from dashboard.ui import forms, whose
@@ -44,6 +45,8 @@ def layout(**query: Any) -> html.Div:
             html.H1(f"Compare organisations: {view.area}, {span}"),
             *[forms.notice(m) for m in view.messages],
             forms.area_nav(view.areas, view.area_slug, base="/compare"),
+            html.P(opening(view), className="lead") if view.opened_on else None,
+            *(group_panel(view, span) if view.standard else []),
             compare_form(view),
             *(standard_section(view, p) for p in shared),
             html.P(NO_SHARED, className="lead") if not shared else None,
@@ -61,6 +64,41 @@ def layout(**query: Any) -> html.Div:
     )
 
 
+def opening(view: CompareView) -> str:
+    """Why these organisations, when the URL named none."""
+    return (
+        f"Showing {view.opened_on} of the {view.group_label.lower()} over these months; "
+        "choose others below."
+    )
+
+
+# Ticks follow each box's clicks (odd: changed from the opening choice), so quick presses never
+# read a stale state; the filter hides non-matching boxes, never a ticked one.
+clientside_callback(
+    """function(text, clicks, opened, ids, names) {
+        const needle = (text || "").trim().toLowerCase();
+        const odd = (i) => (clicks[i] || 0) % 2 === 1;
+        const ticked = ids.map((id, i) => opened.includes(id.index) !== odd(i));
+        const shown = names.map((n, i) => ticked[i] || String(n).toLowerCase().includes(needle));
+        const count = shown.filter(Boolean).length;
+        const said = needle ? `${count} of ${ids.length} organisations match “${text.trim()}”`
+                            : `${ids.length} organisations`;
+        return [ticked.map(String), shown.map(s => !s),
+                ids.filter((_, i) => ticked[i]).map(id => id.index).join(","), said];
+    }""",
+    Output({"type": "org-pick", "index": ALL}, "aria-checked"),
+    Output({"type": "org-item", "index": ALL}, "hidden"),
+    Output("orgs", "value"),
+    Output("org-count", "children"),
+    Input("org-filter", "value"),
+    Input({"type": "org-pick", "index": ALL}, "n_clicks"),
+    State("orgs-opened", "data"),
+    State({"type": "org-pick", "index": ALL}, "id"),
+    State({"type": "org-pick", "index": ALL}, "children"),
+    prevent_initial_call=True,
+)
+
+
 NO_SHARED = (
     "These organisations have no standard in common over these months. Choose one standard "
     "above to see each organisation's figures for it."
@@ -75,7 +113,7 @@ def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
     record = compare.record_sentence(records, grain)
     sentences = [
         record.removesuffix(".") + note + "." if note and record else record,
-        compare.spread_sentence(records),
+        None if view.standard else compare.spread_sentence(records),
         compare.together_sentence(part, len(view.orgs)),
     ]
     return html.Section(
