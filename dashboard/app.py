@@ -10,7 +10,16 @@ from dash import Dash, html
 from dashboard.api import downloads, feeds
 from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
-from dashboard.web import callback_cache, limits, not_found, security, unavailable
+from dashboard.web import (
+    callback_cache,
+    limits,
+    not_found,
+    prerender,
+    renamed,
+    security,
+    sitemap,
+    unavailable,
+)
 from dashboard.web.compression import compressing_server
 from dashboard.web.guard import guard_pages
 from dashboard.web.titles import name_the_view
@@ -92,12 +101,15 @@ app = Dash(
 )
 app.layout = shell
 guard_pages(dash.page_registry)
+dash.hooks.index()(prerender.hook(shell))
 dash.hooks.index()(name_the_view)
 server = app.server
 limits.register(app)
 unavailable.register(server)
 downloads.register(server)
 feeds.register(server)
+sitemap.register(server)
 callback_cache.register(server)
 security.register(app)
+renamed.register(app)
 not_found.register(app, dash.page_registry)

@@ -19,9 +19,10 @@ from pydantic import (
     model_validator,
 )
 
-from ingest import catalog_groups
+from ingest import catalog_groups, catalog_lineage
 from ingest.catalog_errors import explain_extra
 from ingest.catalog_groups import PeerGroupSpec
+from ingest.catalog_lineage import LineageSpec
 from ingest.catalog_rows import LookupSpec, Marker, QualifierSpec, RowFilter
 
 CASE_FIELDS = ("case_id", "opened_at", "due_at", "closed_at", "organisation", "service")
@@ -141,6 +142,11 @@ class SourceBase(Strict):
     peer_groups: list[PeerGroupSpec] = Field(
         default_factory=list,
         description="Organisations compared like with like; the area's first is its default.",
+    )
+    lineage: list[LineageSpec] = Field(
+        default_factory=list,
+        description="The area's organisations that changed name or code: predecessor, "
+        "successor and the first period the successor appears.",
     )
 
     def files(self, data_dir: Path) -> list[Path]:
@@ -440,8 +446,8 @@ def _problems(err: ValidationError) -> list[str]:
 
 
 def load_catalog(catalog_dir: Path) -> list[Source]:
-    """Every catalog entry in the folder; ids must be unique, and each peer group must name
-    standards and groups of its own area."""
+    """Every catalog entry in the folder; ids must be unique, each peer group must name
+    standards and groups of its own area, and each area's lineage must run one way."""
     paths = sorted(catalog_dir.glob("*.toml"))
     sources = [load_source(p) for p in paths]
     seen: set[str] = set()
@@ -457,6 +463,10 @@ def load_catalog(catalog_dir: Path) -> list[Source]:
         for path, s in zip(paths, sources, strict=True)
     ]  # fmt: skip
     found = catalog_groups.problems(declared)
+    found += catalog_lineage.problems(
+        [catalog_lineage.Declared(path=path, jurisdiction=s.jurisdiction, links=tuple(s.lineage))
+         for path, s in zip(paths, sources, strict=True)]
+    )  # fmt: skip
     if found:
         raise CatalogError("; ".join(found))
     return sources

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import cases, observations
+from ingest import cases, catalog_lineage, observations
 from ingest import inventory as service_inventory
 from ingest.catalog import ObservationSource, Source
 from ingest.catalog_groups import DEFAULT_GROUP, PeerGroupSpec
@@ -85,9 +85,10 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
     """Replace the catalog tables with the entries as they are now."""
     con.execute(
         "DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog; "
-        "DELETE FROM peer_groups"
+        "DELETE FROM peer_groups; DELETE FROM lineage"
     )
     write_peer_groups(con, sources)
+    write_lineage(con, sources)
     for s in sources:
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -128,6 +129,20 @@ def write_peer_groups(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> 
                 "INSERT INTO peer_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [area, g.id, position, source_id, g.label, g.description, g.standard,
                  g.members.judged_on, g.members.name_matches, g.members.not_in],
+            )  # fmt: skip
+
+
+def write_lineage(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Each area's lineage links, each with the organisation its chain ends at."""
+    for area in dict.fromkeys(s.jurisdiction for s in sources):
+        links = [(s.id, link) for s in sources if s.jurisdiction == area for link in s.lineage]
+        for source_id, link in links:
+            now = catalog_lineage.current([k for _, k in links], link.successor)
+            old, new = link.predecessor, link.successor
+            con.execute(
+                "INSERT INTO lineage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [area, source_id, old.code, old.name, new.code, new.name, now.code, now.name,
+                 link.since, link.evidence],
             )  # fmt: skip
 
 
@@ -278,9 +293,9 @@ def load_source_files(
 
 
 def entry_fingerprint(source: Source) -> str:
-    """A hash of how an entry reads its files (its standards and peer groups are applied
-    later, by metrics)."""
-    text = source.model_dump_json(exclude={"standards", "peer_groups"})
+    """A hash of how an entry reads its files (its standards, peer groups and lineage are
+    applied later, by metrics)."""
+    text = source.model_dump_json(exclude={"standards", "peer_groups", "lineage"})
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

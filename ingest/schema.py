@@ -32,6 +32,16 @@ CREATE TABLE IF NOT EXISTS peer_groups (
     standard_id VARCHAR, judged_on VARCHAR, name_matches VARCHAR, not_in VARCHAR[] NOT NULL,
     PRIMARY KEY (jurisdiction, peer_group)
 );
+-- Organisations that changed name or code, as the catalog declares them: a row published
+-- under the predecessor's code and name belongs to the current organisation's series.
+CREATE TABLE IF NOT EXISTS lineage (
+    jurisdiction VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    predecessor_code VARCHAR NOT NULL, predecessor_name VARCHAR NOT NULL,
+    successor_code VARCHAR NOT NULL, successor_name VARCHAR NOT NULL,
+    current_code VARCHAR NOT NULL, current_name VARCHAR NOT NULL,
+    since DATE NOT NULL, evidence VARCHAR NOT NULL,
+    PRIMARY KEY (jurisdiction, predecessor_code, predecessor_name)
+);
 -- Every measure an entry declares, judged or not: what it is called and which way is better.
 CREATE TABLE IF NOT EXISTS measure_catalog (
     source_id VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
@@ -91,7 +101,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

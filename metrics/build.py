@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from metrics.league import band_league
+from metrics.lineage import build_organisation_names, name_observations
 from metrics.measures import build_measures_table
 from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
@@ -153,7 +154,8 @@ SELECT o.source_id, s.jurisdiction, o.organisation,
                  CASE WHEN o.value <= st.target_value THEN 'met' ELSE 'not_met' END
             ELSE CASE WHEN o.value >= st.target_value THEN 'met' ELSE 'not_met' END
        END, st.set_by
-FROM observations o JOIN sources s USING (source_id)
+-- named: a renamed organisation's rows under its current name (metrics/lineage.py)
+FROM named_observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
      AND st.valid_from <= o.period_start
      AND (st.valid_to IS NULL OR o.period_start <= st.valid_to)
@@ -244,8 +246,10 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     # One transaction: every table is replaced together, with one commit rather than one each.
     con.execute("BEGIN TRANSACTION")
     try:
+        name_observations(con)
         con.execute(MEASURES)
         build_measures_table(con)
+        build_organisation_names(con)
         build_peer_groups(con)
         band_league(con, min_judged)
         add_league_trends(con)

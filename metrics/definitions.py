@@ -134,6 +134,9 @@ TABLES: dict[str, str] = {
     "first month of the series.",
     "spc_points": "Each point of each organisation's monthly series with its limits and the "
     "special-cause rules it breaks.",
+    "organisation_names": "Every name and code each organisation was published under, with its "
+    "first and last month; a former name (declared in the catalog's lineage, with the first "
+    "month under the next name) is part of the same organisation's one series.",
     "spc_verdicts": "Each monthly series' limits, variation and assurance verdicts and their "
     "sentences.",
 }

@@ -144,3 +144,17 @@ def sort_league(league: pl.DataFrame, by: Sort) -> pl.DataFrame:
     return league.sort(
         [key, pl.col("organisation")], descending=[by.descending, False], nulls_last=True
     )
+
+
+def pooled_performance(league: pl.DataFrame) -> float | None:
+    """A league's performance over all its rows: the sum of their numerators over the sum of
+    their denominators where every row with a performance has counts (for NHS England's Type
+    1 group, NHS England's own Type 1 figure over the window); otherwise, as for a time, the
+    mean of their performances; None where no row has one."""
+    rows = league.filter(pl.col("performance").is_not_null())
+    if not rows.height:
+        return None
+    den = rows["performance_denominator"]
+    if den.null_count() == 0 and int(den.sum()) > 0:
+        return float(rows["performance_numerator"].sum()) / float(den.sum())
+    return float(rows["performance"].mean())  # type: ignore[arg-type]

@@ -160,7 +160,7 @@ SELECT o.source_id, s.jurisdiction, o.organisation, o.org_level, o.service,
        o.measure_id || coalesce(':' || o.row_standard_id, '') AS measure_id, o.period_start,
        o.period_end, o.grain, o.value, o.numerator, o.denominator, NULL::DOUBLE AS target,
        k.measure, o.unit, k.direction, o.marker
-FROM observations o JOIN sources s USING (source_id)
+FROM named_observations o JOIN sources s USING (source_id)
 JOIN measure_catalog k USING (source_id, measure_id)
 WHERE s.reconciles_with IS NULL
 UNION ALL BY NAME

@@ -394,22 +394,37 @@ standard id, as a slug ('gc:1008' -> 'gc-1008')."""
 def search(
     text: str, limit: int = 50, con: duckdb.DuckDBPyConnection | None = None
 ) -> pl.DataFrame:
-    """Organisations and services whose name contains the text, in every jurisdiction.
+    """Organisations and services whose name contains the text, in every jurisdiction; an
+    organisation is found by any name it was published under, or by its code (whole).
 
     Case-insensitive; the text is a bound parameter matched literally (no wildcards).
     Columns: kind ('organisation' or 'service'), name, standard (wording; null for
     organisations), organisation, org_slug, jurisdiction, series (the service's key under
-    `/department/<org_slug>/`; null for organisations), total (matches before the limit).
+    `/department/<org_slug>/`; null for organisations), known_as ('formerly <name>' or
+    'code <code>': what matched, where the current name did not), total (matches before the
+    limit).
     """
     return read_frame(
-        f"""WITH hits AS (
-               SELECT DISTINCT 'organisation' AS kind, organisation AS name,
-                      NULL::VARCHAR AS standard, organisation, org_slug, jurisdiction,
-                      NULL::VARCHAR AS series
+        f"""WITH named AS (
+               SELECT DISTINCT organisation, org_slug, jurisdiction, NULL::VARCHAR AS known_as
                FROM league WHERE contains(lower(organisation), lower($q))
                UNION ALL
+               SELECT organisation, org_slug, jurisdiction,
+                      CASE WHEN lower(org_code) = lower($q) THEN 'code ' || org_code
+                           ELSE 'formerly ' || published_name END
+               FROM organisation_names
+               WHERE lower(org_code) = lower($q)
+                  OR (published_name <> organisation
+                      AND contains(lower(published_name), lower($q)))
+           ), hits AS (
+               SELECT 'organisation' AS kind, organisation AS name, NULL::VARCHAR AS standard,
+                      organisation, org_slug, jurisdiction, NULL::VARCHAR AS series,
+                      CASE WHEN count(*) FILTER (WHERE known_as IS NULL) = 0
+                           THEN min(known_as) END AS known_as
+               FROM named GROUP BY organisation, org_slug, jurisdiction
+               UNION ALL
                SELECT DISTINCT 'service', service, standard, organisation, org_slug,
-                      jurisdiction, {SERIES_KEY}
+                      jurisdiction, {SERIES_KEY}, NULL
                FROM judgements
                WHERE org_level = 'organisation' AND contains(lower(service), lower($q)))
            SELECT *, count(*) OVER () AS total FROM hits
@@ -417,6 +432,33 @@ def search(
         {"q": text, "limit": limit},
         con,
     )
+
+
+@cached
+def former_names(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """The names and codes an organisation was published under before its current ones,
+    oldest first. Columns: published_name, org_code, first_period, last_period, since (the
+    first period under the next name, as the catalog's lineage declares it)."""
+    return read_frame(
+        """SELECT published_name, org_code, first_period, last_period, since
+           FROM organisation_names WHERE org_slug = $slug AND since IS NOT NULL
+           ORDER BY first_period, published_name""",
+        {"slug": slug},
+        con,
+    )
+
+
+@cached
+def current_slug(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> str | None:
+    """The address of the organisation once published under the name `slug` was made from,
+    where that name is a former one; None otherwise."""
+    frame = read_frame(
+        """SELECT DISTINCT org_slug FROM organisation_names
+           WHERE published_slug = $slug AND org_slug <> $slug""",
+        {"slug": slug},
+        con,
+    )
+    return str(frame["org_slug"][0]) if frame.height == 1 else None
 
 
 @cached
@@ -480,5 +522,21 @@ def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataF
            GROUP BY service, period_start
            ORDER BY service <> 'All services', service""",
         {"slug": slug},
+        con,
+    )
+
+
+@cached
+def page_index(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Every organisation's standard series, for the site map: one row a series.
+
+    Columns: org_slug, series (its URL key under the organisation), last_period (the end of
+    its latest judged period).
+    """
+    return read_frame(
+        f"""SELECT org_slug, {SERIES_KEY} AS series, max(period_end) AS last_period
+           FROM judgements WHERE org_level = 'organisation'
+           GROUP BY ALL ORDER BY org_slug, series""",  # noqa: S608 - a constant
+        {},
         con,
     )

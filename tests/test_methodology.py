@@ -33,5 +33,6 @@ def test_every_measure_table_is_defined(bundled_con: duckdb.DuckDBPyConnection) 
         *("meta", "sources", "standards", "loads", "load_notes", "cases", "observations"),
         "rejects",
         *("services", "service_volumes", "service_stages", "measure_catalog", "peer_groups"),
+        "lineage",
     }
     assert {t for (t,) in tables} - ingest_owned == set(TABLES)

@@ -40,7 +40,8 @@ def search_form(q: str, hidden: dict[str, str]) -> html.Form:
 def _result(row: dict[str, Any]) -> html.Li:
     if row["kind"] == "organisation":
         link = html.A(row["name"], href=f"/department/{row['org_slug']}")
-        return html.Li([link, f" – organisation, {row['jurisdiction']}"])
+        known = f" ({row['known_as']})" if row.get("known_as") else ""
+        return html.Li([link, f" – organisation, {row['jurisdiction']}{known}"])
     link = html.A(row["name"], href=f"/department/{row['org_slug']}/{row['series']}")
     return html.Li([link, f" – service of {row['organisation']}, {row['jurisdiction']}"])
 

@@ -10,14 +10,17 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
-from dashboard.pages._glance import glance, worst_first
+from dashboard.pages._glance import glance, period_glance, worst_first, year_glance
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
+from dashboard.ui.formerly import formerly
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
 from dashboard.web.params import QueryValue, choose_month
+from metrics import glance as glance_metrics
 from metrics import queries, series, standard_series
+from metrics.grain import Grain
 from metrics.records import met_record
 from metrics.wording import fiscal_year_label, month_name, plural, summary_sentences, was
 
@@ -85,12 +88,13 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     if org is None:
         return not_found("Department not found", "There is no department at this address.")
     yearly = queries.yearly_judgements(slug or "")
+    full = {**org, "slug": slug or "", "area_slug": slug_of(org)}
     if yearly.height:
-        return yearly_layout(yearly, {**org, "slug": slug or ""})
+        return yearly_layout(yearly, full, month)
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
-        return html.Div([monthly_layout(monthly, {**org, "slug": slug or ""}), download])
+        return html.Div([monthly_layout(monthly, full, month), download])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -121,6 +125,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
                 )
             ),
             html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            *formerly(slug or ""),
             *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
             forms.notice(choice.message),
             glance(
@@ -146,10 +151,21 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     )
 
 
-def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
-    """An organisation whose standards are judged monthly: each standard's months."""
+def monthly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) -> html.Div:
+    """An organisation whose standards are judged monthly: at a glance for the month chosen
+    (the latest by default), then each standard's months, the least often met first."""
     slug = org["slug"]
     keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
+    months = queries.months(org["jurisdiction"])
+    choice = choose_month(month, months)
+    assert choice.month is not None  # an organisation exists, so months do too
+    mine = glance_metrics.standings(slug, choice.month)
+    order = {s: i for i, s in enumerate(glance_metrics.worst_first(mine)["standard_id"])}
+    parts = sorted(
+        frame.partition_by("standard_id", maintain_order=True),
+        key=lambda p: order.get(str(p["standard_id"][0]), len(order)),
+    )
+    anchors = {str(p["standard_id"][0]): f"standard-{keys[p['standard_id'][0]]}" for p in parts}
     sections = [
         html.Section(
             [
@@ -169,15 +185,24 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
                 tables.months_table(part),
             ],
             className="service",
+            id=anchors[str(part["standard_id"][0])],
         )
-        for part in frame.partition_by("standard_id", maintain_order=True)
+        for part in parts
     ]
     return html.Div(
         [
-            html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
-            html.H1(org["organisation"]),
-            *currency.currency_note(org["jurisdiction"]),
+            html.P(html.A("← League table", href=league_link(org, choice.month))),
+            html.H1(f"{org['organisation']}, {month_name(choice.month)}"),
+            *formerly(slug),
+            *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
+            forms.notice(choice.message),
+            period_glance(
+                mine, glance_metrics.peer_standing(slug, choice.month), org, choice.month, anchors
+            )
+            if mine.height
+            else html.P(f"No standard was judged in the 12 months to {month_name(choice.month)}."),
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={org['slug']}")),
+            forms.view_form(f"/department/{slug}", months, choice.month),
             *sections,
             other_measures(
                 queries.other_measures(slug),
@@ -187,30 +212,65 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
     )
 
 
-def yearly_layout(frame: pl.DataFrame, org: dict[str, str]) -> html.Div:
-    """An organisation whose standards are each published and judged once a fiscal year."""
+def yearly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) -> html.Div:
+    """An organisation whose standards are each published and judged once a fiscal year: at
+    a glance for the fiscal year chosen (`month=`, the year's first month, as on the league;
+    the latest by default), then every standard it published for that year."""
     slug = org["slug"]
     keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
     pages = {k: f"/department/{slug}/{v}" for k, v in keys.items()}
-    year = fiscal_year_label(frame["period_start"][0])
-    latest = frame.filter(pl.col("period_start") == frame["period_start"][0])
+    years = queries.months(org["jurisdiction"])
+    choice = choose_month(month, years, Grain.FISCAL_YEAR.period_name)
+    assert choice.month is not None  # an organisation exists, so its area's years do too
+    year = fiscal_year_label(choice.month)
+    shown = frame.filter(pl.col("period_start") == choice.month)
     caption = f"{org['organisation']}: each service standard, fiscal year {year}"
+    mine = glance_metrics.standings(slug, choice.month)
+    held = ", ".join(fiscal_year_label(y) for y in years)
     return html.Div(
         [
-            html.P(html.A("← League table", href=f"/?jurisdiction={slug_of(org)}")),
-            html.H1(org["organisation"]),
-            *currency.currency_note(org["jurisdiction"]),
-            html.P(standards_met_sentence(latest, year), className="headline"),
+            html.P(html.A("← League table", href=league_link(org, choice.month))),
+            html.H1(f"{org['organisation']}, fiscal year {year}"),
+            *formerly(slug),
+            *currency.currency_note(org["jurisdiction"], choice.month, f"/department/{slug}"),
+            forms.notice(
+                f"{choice.message} This tracker holds fiscal year{'s' if len(years) > 1 else ''} "
+                f"{held} for {org['jurisdiction']}."
+                if choice.message
+                else None
+            ),
+            year_glance(
+                mine,
+                glance_metrics.peer_standing(slug, choice.month),
+                org,
+                choice.month,
+                shown,
+                pages,
+            )
+            if mine.height
+            else html.P(standards_met_sentence(shown, year), className="headline"),
+            forms.view_form(f"/department/{slug}", years, choice.month, grain=Grain.FISCAL_YEAR),
             html.P(
                 "Each row is a standard the department published for one of its services, "
                 "judged against the target share the department set for it.",
                 className="hint",
             ),
-            tables.standards_year_table(latest, pages, caption),
+            tables.standards_year_table(
+                glance_metrics.year_worst_first(shown)
+                .drop("shortfall")
+                .vstack(shown.filter(~pl.col("status").is_in(["met", "not_met"]))),
+                pages,
+                caption,
+            ),
             links.download_links("records", {"organisation": slug}, "these figures"),
             take_up_section(queries.take_up(slug)),
         ]
     )
+
+
+def league_link(org: dict[str, str], month: dt.date) -> str:
+    """The area's league for the same window."""
+    return f"/?jurisdiction={org['area_slug']}&month={month:%Y-%m}"
 
 
 def slug_of(org: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ from dashboard.api import links
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, tables, whose
 from dashboard.ui.charts import spc_panel
+from dashboard.ui.formerly import formerly
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
 from metrics import queries, series, standard_series
 from metrics.spc import verdict_word
@@ -79,6 +80,7 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
             html.H1(f"{row['service']}, {org['organisation']}"),
+            *formerly(slug or ""),
             *currency.currency_note(org["jurisdiction"]),
             html.P(str(row["standard"]), className="lead"),
             *whose.note(str(row["standard_id"])),

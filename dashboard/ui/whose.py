@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import polars as pl
 from dash import html
 
+from dashboard.ui.sentences import change_size
 from metrics import queries
 from metrics.wording import comparator_sign
 
@@ -64,3 +66,28 @@ def note(standard_id: str) -> list[html.Details]:
             className="whose-standard",
         )
     ]
+
+
+def agency_target(standard_id: str) -> str:
+    """', against NHS England's standard of 95%' (or '≤ 7 min 0 s'); ', against the target
+    each service published for itself' where the target comes with each figure."""
+    rows = queries.standards().filter(pl.col("standard_id") == standard_id.split(":")[0])
+    if not rows.height:
+        return ""
+    row = rows.row(-1, named=True)
+    sources = queries.sources().filter(pl.col("source_id") == row["source_id"])
+    publisher = str(sources["publisher"][0]) if sources.height else "the agency"
+    if row["target_percent"] is not None:
+        return f", against {publisher}'s standard of {row['target_percent']:g}%"
+    if row["target_value"] is None:
+        return ", against the target each service published for itself"
+    sign = comparator_sign(str(row["comparator"]))
+    value = float(row["target_value"])
+    figure = change_size(value, "seconds") if row["unit"] == "seconds" else f"{value:g}"
+    return f", against {publisher}'s standard of {sign} {figure}"
+
+
+def whose_words(standard_id: str) -> list[str | html.A]:
+    """After a glance's headline figure, whose standard it is judged against: the tracker's
+    (linked to why, as `linked_note`) or the agency's own, named."""
+    return linked_note(standard_id) or [agency_target(standard_id)]

@@ -47,14 +47,25 @@ def guarded_layout(module: str, layout: Callable[..., Any]) -> Callable[..., Any
 
     @functools.wraps(layout)
     def safe(**query: Any) -> Any:
-        try:
-            page = rendered(module, layout, query)
-        except Exception:  # any fault of one page stays on that page
-            log.exception("the layout of %s failed for %r", module, query)
-            return failure(module)
-        return page if in_callback() else skeleton(page)
+        page = page_content(module, layout, query)
+        return page if in_callback() or is_failure(page) else skeleton(page)
 
+    safe.unguarded = layout  # type: ignore[attr-defined]  # the server draws the whole page
     return safe
+
+
+def page_content(module: str, layout: Callable[..., Any], query: dict[str, Any]) -> Any:
+    """The whole page for the query, in a callback or not (the server draws it into the first
+    response too); `failure` if its layout raises. `layout` may be the guarded one."""
+    try:
+        return rendered(module, getattr(layout, "unguarded", layout), query)
+    except Exception:  # any fault of one page stays on that page
+        log.exception("the layout of %s failed for %r", module, query)
+        return failure(module)
+
+
+def is_failure(page: Any) -> bool:
+    return isinstance(page, Component) and "data-failed-page" in page.to_plotly_json()["props"]
 
 
 def guarded_title(module: str, title: Callable[..., str]) -> Callable[..., str]:

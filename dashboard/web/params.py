@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -36,8 +37,14 @@ def month_param(text: str | None) -> dt.date | None:
     return dt.date(int(match[1]), int(match[2]), 1)
 
 
-def choose_month(asked_for: object, available: list[dt.date]) -> Choice:
-    """The month asked for if it has data; otherwise the latest, with a message saying so."""
+def choose_month(
+    asked_for: object,
+    available: list[dt.date],
+    name: Callable[[dt.date], str] | None = None,
+) -> Choice:
+    """The month asked for if it has data; otherwise the latest, with a message saying so.
+    `name` names a period where months stand for longer ones ('fiscal year 2022-23' for
+    '2022-04'), both the one asked for, where it is a month, and the one shown."""
     text = one(asked_for)
     latest = available[-1] if available else None
     if text is None or text == "":
@@ -45,8 +52,11 @@ def choose_month(asked_for: object, available: list[dt.date]) -> Choice:
     asked = month_param(text)
     if asked in available:
         return Choice(asked)
-    shown = f"; showing {latest:%B %Y} instead" if latest else ""
-    return Choice(latest, f"There are no figures for month “{text[:20]}”{shown}.")
+    label = name or (lambda m: f"{m:%B %Y}")
+    shown = f"; showing {label(latest)} instead" if latest else ""
+    same_kind = name and asked and latest and asked.month == latest.month  # a year's start
+    what = f"{label(asked)} (“{text[:20]}”)" if same_kind and asked else f"month “{text[:20]}”"
+    return Choice(latest, f"There are no figures for {what}{shown}.")
 
 
 def month_text(month: dt.date) -> str:

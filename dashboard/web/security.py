@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import flask
 from dash import Dash
 
+from dashboard.web.prerender import TAKEOVER_HASH
+
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -36,7 +38,7 @@ def register(app: Dash) -> None:
     def add_headers(response: flask.Response) -> flask.Response:
         # Hashed per response, not at import: Dash Pages adds its inline title script on the
         # first request, and hashing two short strings costs microseconds.
-        policy = content_security_policy(app.csp_hashes())
+        policy = content_security_policy([*app.csp_hashes(), TAKEOVER_HASH])
         response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)

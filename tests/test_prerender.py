@@ -1,0 +1,181 @@
+"""Every page's content is in the first response (no scripts needed), Dash takes it over
+without a jump, and search engines are told what each page is and where every page is."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+from playwright.sync_api import Browser, FloatRect, Page, ViewportSize
+
+from tests.browser import chromium
+from tests.helpers import fetch
+
+BOSTON_JULY = "/?jurisdiction=boston&month=2015-07"
+PAGES = {
+    "overview": "/",
+    "nhs league": "/?jurisdiction=nhs-england&month=2025-06",
+    "boston league": BOSTON_JULY,
+    "boston department": "/department/boston-public-works-department?month=2015-07",
+    "nhs standard": "/department/nhs-england-airedale-nhs-foundation-trust/nhs-ae-4-hours",
+    "compare": "/compare",
+}
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def words(page_html: str) -> str:
+    """The text a reader without scripts sees: tags dropped, entities read, spaces folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page_html)).split())
+
+
+def served_copy(page_html: str) -> str:
+    start = page_html.index('<div id="server-rendered"')
+    return page_html[start : page_html.index('<div id="react-entry-point"')]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_answers_with_its_heading_and_text_in_the_html(site: str, name: str) -> None:
+    status, _, body = fetch(site + PAGES[name])
+    assert status == 200
+    page_html = body.decode()
+    text = words(served_copy(page_html))
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", served_copy(page_html), re.S)
+    assert heading is not None and words(heading[1])
+    assert "Loading..." not in text
+    title = re.findall(r"<title>([^<]*)</title>", page_html)[0]
+    assert html.unescape(title) == words(heading[1]) + " – Service Standards Tracker"
+    description = re.search(r'<meta name="description" content="([^"]+)"', page_html)
+    assert description is not None and len(description[1]) > 20
+    assert f'<link rel="canonical" href="{site}' in page_html
+
+
+def test_the_boston_league_html_has_the_table_the_download_has(site: str) -> None:
+    """Every row of the league as the page shows it is in the first response, with the
+    organisation, its on-time figures and its service-days met as league.csv has them."""
+    _, _, body = fetch(site + BOSTON_JULY)
+    text = words(served_copy(body.decode()))
+    assert "Across 6 Boston organisations" in text
+    _, _, csv_body = fetch(f"{site}/download/league.csv?jurisdiction=boston&month=2015-07")
+    rows = list(csv.DictReader(io.StringIO(csv_body.decode("utf-8-sig"))))
+    ranked = [r for r in rows if r["rank"]]
+    assert len(ranked) == 5
+    for row in ranked:
+        due, on_time = int(row["performance_denominator"]), int(row["performance_numerator"])
+        met, judged = int(row["periods_met"]), int(row["periods_judged"])
+        assert f"{row['organisation']} " in text
+        assert f"{on_time:,} of {due:,}" in text
+        assert f"{met} of {judged}" in text
+
+
+def test_an_unknown_department_is_a_404_whose_html_says_so(site: str) -> None:
+    status, _, body = fetch(f"{site}/department/no-such-department")
+    assert status == 404
+    assert "not found" in words(served_copy(body.decode())).lower()
+
+
+def test_robots_names_the_sitemap_and_keeps_crawlers_off_downloads(site: str) -> None:
+    status, headers, body = fetch(f"{site}/robots.txt")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    lines = body.decode().splitlines()
+    assert "User-agent: *" in lines and "Disallow: /download/" in lines
+    assert f"Sitemap: {site}/sitemap.xml" in lines
+
+
+def test_the_sitemap_lists_every_organisation_and_standard_page(
+    site: str, bundled_con: duckdb.DuckDBPyConnection
+) -> None:
+    _, _, body = fetch(f"{site}/sitemap.xml")
+    locs = [e.text or "" for e in ET.fromstring(body).iter(f"{SITEMAP}loc")]
+    paths = [loc.removeprefix(site) for loc in locs]
+    departments = {p for p in paths if re.fullmatch(r"/department/[^/]+", p)}
+    counted = bundled_con.sql(
+        "SELECT count(DISTINCT org_slug) FROM judgements WHERE org_level = 'organisation'"
+    ).fetchall()[0][0]
+    assert len(departments) == counted
+    assert "/department/boston-public-works-department/street-light-outages" in paths
+    assert "/department/nhs-england-airedale-nhs-foundation-trust/nhs-ae-4-hours" in paths
+    assert "/?jurisdiction=nhs-england" in paths
+    for path in (paths[0], paths[5], paths[-1]):  # a fixed page, an area, a standard
+        assert fetch(site + path)[0] == 200
+
+
+@pytest.fixture(scope="module")
+def both_copies() -> Iterator[Browser]:
+    """Chromium that keeps the server's copy of each page, as a reader's browser does."""
+    with chromium(server_copy=True) as b:
+        yield b
+
+
+def layout_shift(page: Page) -> float:
+    return float(page.evaluate("() => window.__layoutShift"))
+
+
+SHIFTS = """window.__layoutShift = 0;
+new PerformanceObserver(function (list) {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__layoutShift += entry.value; }
+  }
+}).observe({type: "layout-shift", buffered: true});"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_without_javascript_the_headline_and_first_row_are_on_the_first_screen(
+    both_copies: Browser, site: str, width: int
+) -> None:
+    context = both_copies.new_context(
+        viewport={"width": width, "height": 800}, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(site + BOSTON_JULY)
+    assert page.locator("h1").inner_text().startswith("Which organisations met")
+    row = page.locator("#server-rendered table tbody tr").first
+    assert "Transportation" in row.inner_text()
+    box = row.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    context.close()
+
+
+def h1_box(browser: Browser, url: str, javascript: bool) -> FloatRect:
+    """Where the heading stands at 375 px: as the server drew it, or once Dash has."""
+    viewport: ViewportSize = {"width": 375, "height": 800}
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(url)
+    if javascript:
+        page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
+        page.wait_for_timeout(500)
+    box = page.locator("h1").bounding_box()
+    context.close()
+    assert box is not None
+    return box
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["boston league", "nhs league", "boston department"])
+def test_dash_takes_the_page_over_without_a_jump(
+    both_copies: Browser, site: str, name: str
+) -> None:
+    """The heading stands where the server drew it once Dash has drawn the page, and the
+    hand-over moves nothing a reader sees (cumulative layout shift, as browsers measure it)."""
+    server = h1_box(both_copies, site + PAGES[name], javascript=False)
+    dash_drawn = h1_box(both_copies, site + PAGES[name], javascript=True)
+    assert abs(server["y"] - dash_drawn["y"]) < 1
+    assert abs(server["height"] - dash_drawn["height"]) < 1
+    context = both_copies.new_context(viewport={"width": 375, "height": 800})
+    context.add_init_script(SHIFTS)
+    page = context.new_page()
+    page.goto(site + PAGES[name])
+    page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert page.locator("#react-entry-point").is_visible()
+    assert page.locator("h1").count() == 1
+    assert layout_shift(page) <= 0.1
+    context.close()
