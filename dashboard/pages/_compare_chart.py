@@ -4,6 +4,7 @@ as a table."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,7 @@ from dashboard.ui.charts import Chart, chart_panel
 from dashboard.ui.figures import compare_figure
 from dashboard.ui.tables import captioned_table
 from dashboard.ui.text import value_text
+from dashboard.ui.whose import caption_note
 from metrics import standing
 from metrics.wording import month_name
 from settings import get_settings
@@ -65,30 +67,61 @@ KEY = (
 )
 
 
-def group_panel(view: CompareView, span: str) -> list[Any]:
-    """The sentences, the chart and its table, for the view's standard within its group."""
-    assert view.standard and view.first and view.last
+@dataclass(frozen=True)
+class GroupFigures:
+    """The view's standard within its group over the months: each member's months and
+    standing, the group's pooled figure and its best and worst ranked members."""
+
+    months: pl.DataFrame
+    table: pl.DataFrame
+    unit: str
+    lower: bool
+    average: float | None
+    chosen: list[dict[str, Any]]
+    best: dict[str, Any] | None
+    worst: dict[str, Any] | None
+
+
+def group_figures(view: CompareView) -> GroupFigures | None:
+    """The figures the lead and the chart share; None without a standard or members' figures."""
+    if not (view.standard and view.first and view.last):
+        return None
     months = standing.group_months(view.area, view.peer_group, view.standard, view.first, view.last)
     if months.is_empty():
-        return []
+        return None
     table = standing.standings(months, get_settings().min_judged_periods)
-    unit, lower = str(months["unit"][0]), standing.lower_is_better(months)
-    target = months["target"].drop_nulls()
-    average = standing.pooled(months)
     rows = {r["org_slug"]: r for r in table.iter_rows(named=True)}
-    chosen = [rows[s] for s in view.orgs if s in rows]
     ranked = table.filter(pl.col("ranked") & pl.col("performance").is_not_null())
-    best = ranked.row(0, named=True) if ranked.height else None
-    worst = ranked.row(-1, named=True) if ranked.height else None
-    title = words.finding(chosen, average, unit, lower) or f"{view.group_label}, {span}"
-    sentences = [
-        words.chosen_sentence(chosen, unit, lower) if len(chosen) > 1 else None,
-        words.group_sentence(view.group_label, table.height, average, best, worst, unit, span),
-    ]
-    drawn = lines(view, months, table)
-    summary = (*[s for s in sentences if s], KEY)
-    figure = compare_figure(drawn, unit, float(target[-1]) if target.len() else None)
-    caption = f"{view.group_label}: each month's performance, {span}"
+    return GroupFigures(
+        months, table, str(months["unit"][0]), standing.lower_is_better(months),
+        standing.pooled(months), [rows[s] for s in view.orgs if s in rows],
+        ranked.row(0, named=True) if ranked.height else None,
+        ranked.row(-1, named=True) if ranked.height else None,
+    )  # fmt: skip
+
+
+def finding_lead(view: CompareView, facts: GroupFigures, span: str) -> html.P | None:
+    """The page's finding, first under its heading: where the chosen stand (against the
+    group's average, or which did better), then the group's average, best and worst."""
+    standing_ = words.finding(facts.chosen, facts.average, facts.unit, facts.lower)
+    group = words.group_sentence(view.group_label, facts.table.height, facts.average,
+                                 facts.best, facts.worst, facts.unit, span)  # fmt: skip
+    sentences = [f"{standing_}." if standing_ else None, group]
+    text = " ".join(s for s in sentences if s)
+    return html.P(text, className="lead compare-finding") if text else None
+
+
+def group_panel(view: CompareView, facts: GroupFigures, span: str) -> list[Any]:
+    """The chart, its key and its figures as a table, for the view's standard in its group."""
+    title = words.finding(facts.chosen, facts.average, facts.unit, facts.lower)
+    title = title or f"{view.group_label}, {span}"
+    drawn = lines(view, facts.months, facts.table)
+    target = facts.months["target"].drop_nulls()
+    figure = compare_figure(drawn, facts.unit, float(target[-1]) if target.len() else None)
+    note = caption_note(str(view.standard))
+    caption = f"{view.group_label}: each month's performance{note}, {span}"
+    rows = {r["org_slug"]: r for r in facts.table.iter_rows(named=True)}
     whole = [rows[f["org_slug"][0]]["performance"] if f.height and role != "average" else None
-             for _, role, f in drawn[:-1]] + [average]  # fmt: skip
-    return [chart_panel(Chart(title, summary, figure), figures_table(drawn, whole, unit, caption))]
+             for _, role, f in drawn[:-1]] + [facts.average]  # fmt: skip
+    table = figures_table(drawn, whole, facts.unit, caption)
+    return [chart_panel(Chart(title, (KEY,), figure), table)]

@@ -40,6 +40,7 @@ def org_choice(view: CompareView) -> html.Fieldset:
         [
             html.Legend(f"Organisations: {view.group_label}", className="label"),
             html.P(f"Choose up to {MAX_ORGS}: Space or a click ticks one.", className="hint"),
+            html.Noscript(html.P(without_scripts(view), className="notice")),
             html.Label("Filter by name", htmlFor="org-filter", className="label"),
             dcc.Input(id="org-filter", type="search", value="", autoComplete="off",
                       className="input", debounce=False),
@@ -51,6 +52,18 @@ def org_choice(view: CompareView) -> html.Fieldset:
         ],
         className="form-group org-choice",
     )  # fmt: skip
+
+
+def without_scripts(view: CompareView) -> list[Any]:
+    """What to do when the list cannot be ticked (scripts off): name the organisations in
+    the address instead, as the page's own address does."""
+    here = f"/compare?jurisdiction={view.area_slug}&orgs={','.join(view.orgs)}"
+    return [
+        "Ticking this list needs JavaScript, which is off. To compare other organisations, "
+        "list their codes in the address after orgs=, separated by commas, as in ",
+        html.A(here, href=here),
+        ". An organisation's code is the last part of its page's address (/department/…).",
+    ]
 
 
 def compare_form(view: CompareView) -> html.Form:

@@ -10,7 +10,7 @@ import polars as pl
 from dash import ALL, Input, Output, State, clientside_callback, html
 
 from dashboard.api.links import download_links
-from dashboard.pages._compare_chart import group_panel
+from dashboard.pages._compare_chart import finding_lead, group_figures, group_panel
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
 from dashboard.ui import forms, whose
@@ -39,14 +39,16 @@ def layout(**query: Any) -> html.Div:
         p for p in parts if view.standard or p["org_slug"].n_unique() >= min(2, len(view.orgs))
     ]
     span = f"{month_name(view.first)} to {month_name(view.last)}"
+    facts = group_figures(view)
     return html.Div(
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={view.area_slug}")),
             html.H1(f"Compare organisations: {view.area}, {span}"),
+            finding_lead(view, facts, span) if facts else None,
+            html.P(opening(view)) if view.opened_on else None,
             *[forms.notice(m) for m in view.messages],
             forms.area_nav(view.areas, view.area_slug, base="/compare"),
-            html.P(opening(view), className="lead") if view.opened_on else None,
-            *(group_panel(view, span) if view.standard else []),
+            *(group_panel(view, facts, span) if facts else []),
             compare_form(view),
             *(standard_section(view, p) for p in shared),
             html.P(NO_SHARED, className="lead") if not shared else None,
