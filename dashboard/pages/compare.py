@@ -75,14 +75,16 @@ def opening(view: CompareView) -> str:
 
 
 # Ticks follow each box's clicks (odd: changed from the opening choice), so quick presses never
-# read a stale state; the filter hides non-matching boxes, never a ticked one.
+# read a stale state; the filter hides non-matching boxes, never a ticked one, and counts
+# only the matches.
 clientside_callback(
     """function(text, clicks, opened, ids, names) {
         const needle = (text || "").trim().toLowerCase();
         const odd = (i) => (clicks[i] || 0) % 2 === 1;
         const ticked = ids.map((id, i) => opened.includes(id.index) !== odd(i));
-        const shown = names.map((n, i) => ticked[i] || String(n).toLowerCase().includes(needle));
-        const count = shown.filter(Boolean).length;
+        const matches = names.map(n => String(n).toLowerCase().includes(needle));
+        const shown = matches.map((m, i) => m || ticked[i]);
+        const count = matches.filter(Boolean).length;
         const said = needle ? `${count} of ${ids.length} organisations match “${text.trim()}”`
                             : `${ids.length} organisations`;
         return [ticked.map(String), shown.map(s => !s),
