@@ -1,10 +1,12 @@
 """Benchmark the streamed CSV export: DuckDB's COPY, our gunicorn endpoint, and Datasette.
 
-`make bench-export` builds a synthetic `records` table (5,000,000 rows by default) in a temp
-DuckDB file, then times (a) DuckDB's own `COPY ... TO 'file.csv'`, (b) the site's one
-streaming path (`dashboard.api.stream.written` with the CSV writer) served by a real gunicorn
-worker and downloaded over loopback HTTP, (b') the site itself serving `/download/records.csv`
-(its sorted query, parameters and headers) from the same rows, and (c) Datasette streaming
+`make bench-export` builds a synthetic `records` table (5,000,000 rows by default), and as
+many synthetic requests in `cases`, in a temp DuckDB file, then times (a) DuckDB's own
+`COPY ... TO 'file.csv'`, (b) the site's one streaming path (`dashboard.api.stream.written`
+with the CSV writer) served by a real gunicorn worker and downloaded over loopback HTTP, (b')
+the site itself serving `/download/records.csv` (its sorted query, parameters and headers)
+from the same rows, (b'') the site serving `/download/cases.csv` (each request with its file
+and row, through the real dataset's joins), and (c) Datasette streaming
 the same rows from SQLite (`?_stream=on`), installed into a throwaway venv under the temp dir
 (never a project dependency). Peak RSS is each server process's VmHWM. Everything listens on
 127.0.0.1 only, every request and subprocess has a timeout, and every server is stopped at
@@ -54,7 +56,7 @@ SITE = "site: /download/records.csv"
 SITE_TABLES = """
 CREATE VIEW judgements AS SELECT *, 'organisation' AS org_level, 'bench' AS org_slug,
     trim(regexp_replace(lower(service), '[^a-z0-9]+', '-', 'g'), '-') AS service_slug,
-    value_status AS marker, 'agency' AS set_by FROM records;
+    value_status AS marker, 'agency' AS set_by, 'share' AS unit FROM records;
 INSERT INTO meta VALUES ('warehouse_version', 'bench'), ('published_at', '2026-01-01T00:00:00');
 CREATE TABLE source_facts (source_id VARCHAR, jurisdiction VARCHAR, kind VARCHAR,
     cadence VARCHAR, data_as_of TIMESTAMP, first_opened DATE, last_opened DATE,
@@ -62,6 +64,26 @@ CREATE TABLE source_facts (source_id VARCHAR, jurisdiction VARCHAR, kind VARCHAR
 CREATE MACRO slug(x) AS trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
 CREATE TABLE league (jurisdiction VARCHAR, month DATE, grain VARCHAR, organisation VARCHAR,
     org_slug VARCHAR);
+"""
+# The `cases` download on the site: as many synthetic requests, one file, every one judged
+# through the real dataset's SQL (its joins to days_met, loads and source_facts).
+CASES = "site: /download/cases.csv"
+CASES_SQL = """
+INSERT INTO cases
+SELECT 'bench', 1, i + 2, 'CASE-' || i, opened, opened + INTERVAL 3 DAY,
+       CASE WHEN h % 10 = 0 THEN NULL ELSE opened + to_minutes((h % 7200)::BIGINT) END,
+       $organisations[1 + (i // 7) % len($organisations)], $services[1 + i % len($services)]
+FROM (SELECT range AS i, hash(range) AS h,
+             TIMESTAMP '2015-01-01' + to_minutes((range % 2000000)::BIGINT) AS opened
+      FROM range($rows));
+INSERT INTO loads VALUES (1, 'bench', 'cases.csv', repeat('0', 64), $rows, $rows, 0,
+    TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-01', 'loaded', NULL, NULL, 0);
+INSERT INTO source_facts SELECT 'bench', 'Bench', 'cases', 'daily', max(closed_at),
+    min(opened_at)::DATE, max(opened_at)::DATE, TIMESTAMP '2026-01-01' FROM cases;
+CREATE TABLE days_met AS
+SELECT DISTINCT source_id, 'Bench' AS jurisdiction, organisation,
+       slug('Bench-' || organisation) AS org_slug, service, slug(service) AS service_slug
+FROM cases;
 """
 ORGANISATIONS = [
     "Hôpital Général de Montréal",
@@ -282,7 +304,9 @@ def measure_ours(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, flo
     return result
 
 
-def measure_site(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, float]:
+def measure_site(
+    db: Path, tmp: Path, opts: argparse.Namespace, path: str = "/download/records.csv"
+) -> dict[str, float]:
     """The site itself (dashboard.app under its gunicorn settings, one worker) on the rows."""
     port = free_port()
     env = os.environ | {
@@ -297,7 +321,7 @@ def measure_site(db: Path, tmp: Path, opts: argparse.Namespace) -> dict[str, flo
     command += ["--chdir", str(ROOT), "--access-logfile", "/dev/null", "dashboard.app:server"]
     with server(command, env, tmp / "site.log") as proc:
         wait_until_serving(port, proc, 60)
-        result = download(port, "/download/records.csv", opts.timeout)
+        result = download(port, path, opts.timeout)
         result["rss"] = max(vm_hwm_mb(pid) for pid in children(proc.pid))
     return result
 
@@ -417,6 +441,14 @@ def report(results: list[tuple[str, dict[str, float]]], opts: argparse.Namespace
             f"site route: {site_rate / copy_rate:.0%} of COPY, peak RSS {site['rss']:.0f} MB, "
             f"X-Row-Count {int(site['declared_rows']):,} vs {int(site['rows']):,}: {verdict}"
         )
+    if CASES in by_name:
+        cases = by_name[CASES]
+        verdict = "PASS" if cases["rss"] < 300 and cases["rows"] == opts.rows else "FAIL"
+        print(
+            f"cases route: {cases['rows'] / cases['seconds']:,.0f} rows/s, peak RSS "
+            f"{cases['rss']:.0f} MB (< 300), X-Row-Count {int(cases['declared_rows']):,} vs "
+            f"{int(cases['rows']):,}: {verdict}"
+        )
     print(
         f"machine: {os.cpu_count()} cores, shared with other work, so figures are indicative; "
         f"DuckDB memory_limit={opts.memory_limit}, batch_rows={opts.batch_rows:,}"
@@ -430,6 +462,9 @@ def build(db: Path, rows: int) -> None:
         con.sql(RECORDS_SQL, params=params | {"services": SERVICES, "rows": rows})
         create_schema(con)  # the site's footer reads ingest's (here empty) tables
         con.execute(SITE_TABLES)
+        values = {"organisations": ORGANISATIONS, "services": SERVICES, "rows": rows}
+        for statement in filter(str.strip, CASES_SQL.split(";")):
+            con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
     size = db.stat().st_size / 1e6
     print(f"built {rows:,} rows in {time.perf_counter() - start:.1f}s ({size:.0f} MB)", flush=True)
 
@@ -466,6 +501,8 @@ def compare(
     results.append((OURS, measure_ours(db, tmp, opts)))
     print(row_line(*results[-1]), flush=True)
     results.append((SITE, measure_site(db, tmp, opts)))
+    print(row_line(*results[-1]), flush=True)
+    results.append((CASES, measure_site(db, tmp, opts, "/download/cases.csv")))
     print(row_line(*results[-1]), flush=True)
     if installing is None:
         print("Datasette: skipped (--skip-datasette)")

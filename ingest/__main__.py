@@ -20,8 +20,7 @@ from ingest.fetch import fetch
 from ingest.lock import WriterBusy, writer_lock
 from ingest.publish import PublishRefused
 from ingest.remove import remove
-from ingest.run import RunSummary, run
-from ingest.schema import compatible
+from ingest.run import RunSummary, run, up_to_date
 from settings import get_settings
 
 
@@ -187,13 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         return _status()
     if args.command in ("check", "remove"):
         return _check_or_remove(args)
-    if args.command == "ensure" and compatible(settings.warehouse_path):
-        return 0
     try:
         sources = load_catalog(settings.catalog_dir)
     except CatalogError as err:
         print(f"catalog error: {err}", file=sys.stderr)
         return 2
+    if args.command == "ensure" and up_to_date(settings.warehouse_path, sources):
+        return 0
     only = getattr(args, "source", None)
     if only is not None and only not in {s.id for s in sources}:
         known = ", ".join(s.id for s in sources)

@@ -6,8 +6,9 @@ import datetime as dt
 import re
 import tomllib
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -149,11 +150,29 @@ class SourceBase(Strict):
         "successor and the first period the successor appears.",
     )
 
+    def stored_name(self, url: str) -> str:
+        """The name a file downloaded from `url` is kept under (gzipped if the pattern is)."""
+        name = published_name(url)
+        gz = self.file.pattern.endswith(".gz") and not name.endswith(".gz")
+        return name + ".gz" if gz else name
+
+    def file_urls(self) -> dict[str, str]:
+        """Each listed file's stored name and the public URL it is published at."""
+        return {self.stored_name(url): url for url in self.urls}
+
     def files(self, data_dir: Path) -> list[Path]:
         """The source's files in load order: by name, revisions after the originals."""
         marker = self.file.revision_marker
         found = [p for p in data_dir.glob(self.file.pattern) if p.is_file()]
         return sorted(found, key=lambda p: (bool(marker and marker in p.name), p.name))
+
+
+def published_name(url: str) -> str:
+    """The file name at the end of a URL ('Monthly-AE-April-2025.csv')."""
+    name = unquote(PurePosixPath(urlsplit(url).path).name)
+    if not name:
+        raise ValueError(f"cannot name a file after {url!r}")
+    return name
 
 
 class CaseSource(SourceBase):

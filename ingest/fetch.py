@@ -19,9 +19,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
-from ingest.catalog import Source
+from ingest.catalog import Source, published_name
 from ingest.run import sha256_of
 
 STATE = ".fetch-state.json"
@@ -35,26 +35,15 @@ class Fetched:
     sha256: str
 
 
-def _published_name(url: str) -> str:
-    name = unquote(PurePosixPath(urlsplit(url).path).name)
-    if not name:
-        raise ValueError(f"cannot name a file after {url!r}")
-    return name
-
-
 def target(source: Source, data_dir: Path, url: str) -> Path:
     """Where a URL's file goes: the folder of the source's pattern, by the URL's file name."""
-    folder = data_dir / PurePosixPath(source.file.pattern).parent
-    name = _published_name(url)
-    if source.file.pattern.endswith(".gz") and not name.endswith(".gz"):
-        name += ".gz"
-    return folder / name
+    return data_dir / PurePosixPath(source.file.pattern).parent / source.stored_name(url)
 
 
 def mirrored(source: Source, url: str, mirror: str) -> str:
     """The URL of the same file on a mirror laid out like `data/` (uncompressed)."""
     folder = PurePosixPath(source.file.pattern).parent
-    return f"{mirror.rstrip('/')}/{quote(str(folder))}/{quote(_published_name(url))}"
+    return f"{mirror.rstrip('/')}/{quote(str(folder))}/{quote(published_name(url))}"
 
 
 def _store(response: IO[bytes], part: Path, compress: bool) -> None:
@@ -111,7 +100,7 @@ def fetch(
         state_path = path.parent / STATE
         state = json.loads(state_path.read_text()) if state_path.exists() else {}
         request_url = mirrored(source, url, mirror) if mirror else url
-        compress = path.name != _published_name(url)
+        compress = path.name != published_name(url)
         results.append(fetch_one(request_url, path, state, timeout, compress))
         state_path.write_text(json.dumps(state, indent=2, sort_keys=True))
     return results

@@ -85,7 +85,7 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
     """Replace the catalog tables with the entries as they are now."""
     con.execute(
         "DELETE FROM sources; DELETE FROM standards; DELETE FROM measure_catalog; "
-        "DELETE FROM peer_groups; DELETE FROM lineage"
+        "DELETE FROM peer_groups; DELETE FROM lineage; DELETE FROM source_files"
     )
     write_peer_groups(con, sources)
     write_lineage(con, sources)
@@ -96,6 +96,8 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
              s.source_url, s.attribution, s.kind, s.cadence, s.publication_lag_days,
              s.data_as_of, s.reconciles_with],
         )  # fmt: skip
+        for name, url in s.file_urls().items():
+            con.execute("INSERT INTO source_files VALUES (?, ?, ?)", [s.id, name, url])
         for m in s.measures if isinstance(s, ObservationSource) else []:
             con.execute(
                 "INSERT INTO measure_catalog VALUES (?, ?, ?, ?, ?)",
@@ -161,6 +163,13 @@ def supersede_periods(
         {"source": source_id, "load": load_id},
     ).fetchall()
     con.execute(
+        """INSERT INTO replaced_observations
+           SELECT o.*, $load FROM observations o
+           WHERE o.source_id = $source AND o.load_id <> $load AND o.period_start IN
+                 (SELECT period_start FROM observations WHERE load_id = $load)""",
+        {"source": source_id, "load": load_id},
+    )
+    con.execute(
         """DELETE FROM observations o
            WHERE o.source_id = $source AND o.load_id <> $load AND o.period_start IN
                  (SELECT period_start FROM observations WHERE load_id = $load)""",
@@ -213,6 +222,10 @@ def _load_rows(
 
 def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int) -> None:
     for old_id in old_ids:
+        con.execute(
+            "INSERT INTO replaced_observations SELECT *, ? FROM observations WHERE load_id = ?",
+            [load_id, old_id],
+        )
         for table in ("cases", "observations", "services", "service_volumes", "service_stages"):
             con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
         con.execute(
@@ -299,6 +312,24 @@ def entry_fingerprint(source: Source) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def measures_fingerprint(sources: list[Source]) -> str:
+    """What the published measures were built from: the catalog, the metrics code, settings."""
+    min_judged = get_settings().min_judged_periods
+    return f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
+
+
+def up_to_date(warehouse: Path, sources: list[Source]) -> bool:
+    """Whether the published warehouse has this code's tables and measures built by this
+    code from this catalog (`ingest ensure` then has nothing to do)."""
+    if not compatible(warehouse):
+        return False
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return _meta(con, "fingerprint") == measures_fingerprint(sources)
+    finally:
+        con.close()
+
+
 def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
     return str(rows[0][0]) if rows else None
@@ -347,7 +378,7 @@ def _run_locked(
             summary.files += load_source_files(con, source, data_dir, progress)
         fault_point("measures")
         min_judged = get_settings().min_judged_periods
-        fingerprint = f"{catalog_fingerprint(sources)}:{METRICS_VERSION}:{min_judged}"
+        fingerprint = measures_fingerprint(sources)
         changed = any(f.changed for f in summary.files)
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""

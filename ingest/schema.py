@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS measure_catalog (
     source_id VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
     unit VARCHAR NOT NULL, direction VARCHAR NOT NULL, PRIMARY KEY (source_id, measure_id)
 );
+-- Where each listed file is published (the entry's `urls`), by the name it is stored under.
+CREATE TABLE IF NOT EXISTS source_files (
+    source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL, url VARCHAR NOT NULL
+);
 CREATE SEQUENCE IF NOT EXISTS load_ids;
 CREATE TABLE IF NOT EXISTS loads (
     load_id BIGINT PRIMARY KEY, source_id VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
@@ -77,6 +81,9 @@ CREATE TABLE IF NOT EXISTS observations (
     row_citation VARCHAR, agency_verdict VARCHAR, service_id VARCHAR,
     parent_code VARCHAR, parent VARCHAR
 );
+-- Figures a later file replaced (a revision), kept so a verdict can show what it replaced.
+CREATE TABLE IF NOT EXISTS replaced_observations AS
+    SELECT *, NULL::BIGINT AS replaced_by FROM observations WHERE false;
 CREATE TABLE IF NOT EXISTS services (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
     period_start DATE NOT NULL, org_code VARCHAR, organisation VARCHAR,
@@ -101,7 +108,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

@@ -18,11 +18,18 @@ from metrics.lineage import build_organisation_names, name_observations
 from metrics.measures import build_measures_table
 from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
-from metrics.trend import add_league_trends
+from metrics.trend import add_league_trends, build_group_trends
 
 # The modules that only read what is built; every other module of metrics/ can change a
 # stored figure, so its text is part of the version.
-READ_SIDE = {"cache.py", "compare.py", "queries.py", "reader.py", "standard_series.py"}
+READ_SIDE = {
+    "cache.py",
+    "compare.py",
+    "queries.py",
+    "reader.py",
+    "standard_series.py",
+    "working.py",
+}
 
 
 HERE = Path(__file__).resolve().parent
@@ -129,7 +136,9 @@ SELECT d.source_id, d.jurisdiction, d.organisation, d.org_slug, 'organisation' A
        d.on_time AS numerator, d.due AS denominator,
        CASE WHEN d.due > 0 THEN d.on_time / d.due END AS value,
        st.comparator, d.target_percent::DOUBLE / 100 AS target, 'share' AS unit,
-       CASE WHEN d.due = 0 THEN '[z]' END AS marker, d.status, st.set_by
+       CASE WHEN d.due = 0 THEN '[z]' END AS marker, d.status, st.set_by,
+       -- the published row an aggregate verdict was judged on (a day's rows are its cases)
+       NULL::BIGINT AS load_id, NULL::BIGINT AS row_number, NULL::VARCHAR AS measure_id
 FROM service_days d
 JOIN standards st ON st.standard_id = d.standard_id AND st.version = d.standard_version
 UNION ALL
@@ -153,7 +162,7 @@ SELECT o.source_id, s.jurisdiction, o.organisation,
             WHEN st.comparator = '<=' THEN
                  CASE WHEN o.value <= st.target_value THEN 'met' ELSE 'not_met' END
             ELSE CASE WHEN o.value >= st.target_value THEN 'met' ELSE 'not_met' END
-       END, st.set_by
+       END, st.set_by, o.load_id, o.row_number, o.measure_id
 -- named: a renamed organisation's rows under its current name (metrics/lineage.py)
 FROM named_observations o JOIN sources s USING (source_id)
 JOIN standards st ON st.source_id = o.source_id AND st.measure_id = o.measure_id
@@ -253,6 +262,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
         build_peer_groups(con)
         band_league(con, min_judged)
         add_league_trends(con)
+        build_group_trends(con)
         build_series(con)
     except BaseException:
         con.execute("ROLLBACK")

@@ -126,6 +126,9 @@ TABLES: dict[str, str] = {
     "against it.",
     "league": "Organisations of an area per league window and peer group, with intervals, "
     "bands and ranks among the group's members.",
+    "group_trends": "Each peer group's pooled figure for each period of each standard (all "
+    "within the standard / all judged, or the mean of its members' figures for a time), its "
+    "change on the period before and its SPC verdict: the trend a league's headline states.",
     "peer_group_members": "Who is in each peer group in each league window, by the group's "
     "membership rule.",
     "met_records": "One row per standard and month: the met record with coverage, last met, "

@@ -54,6 +54,12 @@ class Grain(StrEnum):
             return f"fiscal year {fiscal_year_label(period)}"
         return month_name(period)
 
+    def url_text(self, period: dt.date) -> str:
+        """How a period is written in a verdict's address: '2015-07-14', '2025-01', '2023-24'."""
+        if self is Grain.DAY:
+            return period.isoformat()
+        return fiscal_year_label(period) if self is Grain.FISCAL_YEAR else f"{period:%Y-%m}"
+
     def window(self, month: dt.date) -> str:
         """The span a league covers: 'July 2015', '12 months to June 2025', 'fiscal year …'."""
         if self is Grain.MONTH:

@@ -110,6 +110,22 @@ def league_standards(
     )
 
 
+def league_key(
+    jurisdiction: str,
+    con: duckdb.DuckDBPyConnection | None,
+    standard: str | None,
+    peer_group: str | None,
+) -> tuple[str, str]:
+    """The (peer group, standard) a league shows: the group asked for, else the area's
+    default (with the standard, if one is given); the standard asked for, else the group's
+    first of `league_standards`."""
+    group = peer_group or default_peer_group(jurisdiction, con, standard)
+    if standard is None:
+        choices = league_standards(jurisdiction, con, group)
+        standard = str(choices["standard_id"][0]) if choices.height else "all"
+    return group, standard
+
+
 @cached
 def league_table(
     jurisdiction: str,
@@ -142,16 +158,44 @@ def league_table(
     ('improving', 'deteriorating', 'no significant change', 'not enough data'; null on 'all';
     see metrics.trend), standard_set_by ('agency' or 'tracker').
     """
-    group = peer_group or default_peer_group(jurisdiction, con, standard)
-    if standard is None:
-        choices = league_standards(jurisdiction, con, group)
-        standard = str(choices["standard_id"][0]) if choices.height else "all"
+    group, standard = league_key(jurisdiction, con, standard, peer_group)
     return read_frame(
         f"""SELECT {", ".join(LEAGUE_COLUMNS)}, {SET_BY} AS standard_set_by
            FROM league WHERE jurisdiction = $j AND month = $month AND standard_id = $s
              AND peer_group = $g
            ORDER BY rank NULLS LAST, organisation""",  # noqa: S608 - constant columns
         {"j": jurisdiction, "month": month, "s": standard, "g": group},
+        con,
+    )
+
+
+@cached
+def group_trends(
+    jurisdiction: str,
+    month: dt.date,
+    con: duckdb.DuckDBPyConnection | None = None,
+    standard: str | None = None,
+    peer_group: str | None = None,
+) -> pl.DataFrame:
+    """A peer group's pooled figure for the league's period (a daily source's month, a
+    monthly source's last month, a fiscal year), its change on the period before and its SPC
+    verdict over the group's periods to then: one row for the league's standard, or one per
+    standard where the league pools several ('all'). Group and standard default as
+    `league_table`'s do.
+
+    Columns: standard_id, period, grain, unit, comparator, figures (the members' figures
+    pooled), numerator, denominator (null for a time or a published share), performance
+    (numerator / denominator, else the mean of the members' figures), change_previous,
+    spc_verdict (as metrics.trend.verdict says it).
+    """
+    group, standard = league_key(jurisdiction, con, standard, peer_group)
+    return read_frame(
+        """SELECT standard_id, period, grain, unit, comparator, figures, numerator,
+                  denominator, performance, change_previous, spc_verdict
+           FROM group_trends WHERE jurisdiction = $j AND peer_group = $g
+             AND ($s = 'all' OR standard_id = $s) AND period = $month
+           ORDER BY standard_id""",
+        {"j": jurisdiction, "g": group, "s": standard, "month": month},
         con,
     )
 

@@ -14,6 +14,7 @@ import bisect
 import duckdb
 import polars as pl
 
+from metrics.grain import Grain
 from metrics.spc import NOT_ENOUGH, VERDICT_WORDS, Improvement, latest_variation
 
 KEY = ["jurisdiction", "standard_id", "org_slug"]
@@ -86,4 +87,73 @@ def add_league_trends(con: duckdb.DuckDBPyConnection) -> None:
            SELECT l.*, t.change_previous, t.change_year, t.spc_verdict
            FROM league l LEFT JOIN trends t USING (jurisdiction, month, standard_id, org_slug)"""
     )
+    con.unregister("trends")
+
+
+GROUP_FIGURES = """
+CREATE OR REPLACE TEMP TABLE group_figures AS
+WITH rows AS (
+    -- A daily or yearly league row covers one period: its counts are the period's.
+    SELECT jurisdiction, peer_group, standard_id, month AS period, grain, comparator,
+           performance_unit AS unit, performance_numerator AS num,
+           performance_denominator AS den, performance AS value
+    FROM league
+    WHERE grain IN ('day', 'fiscal_year') AND standard_id <> 'all' AND performance IS NOT NULL
+    UNION ALL
+    -- A monthly league row covers 12 months: the group's figure for its last month pools
+    -- that month's judged figures of the organisations the group holds in that window.
+    SELECT l.jurisdiction, l.peer_group, l.standard_id, l.month, 'month', l.comparator,
+           j.unit, j.numerator, j.denominator, j.value
+    FROM (SELECT DISTINCT jurisdiction, peer_group, standard_id, month, org_slug, comparator
+          FROM league WHERE grain = 'month' AND standard_id <> 'all') l
+    JOIN judgements j ON j.jurisdiction = l.jurisdiction AND j.org_slug = l.org_slug
+         AND split_part(j.standard_id, ':', 1) = l.standard_id AND j.period_start = l.month
+    WHERE j.org_level = 'organisation' AND j.status IN ('met', 'not_met')
+)
+-- Pooled on volumes (all within the standard / all judged) where every figure has its
+-- counts; otherwise (a mean time, a published share) the mean of the members' figures.
+SELECT jurisdiction, peer_group, standard_id, period, any_value(grain) AS grain,
+       any_value(comparator) AS comparator, any_value(unit) AS unit,
+       count(*) AS figures,
+       CASE WHEN any_value(unit) = 'share' AND count(*) = count(num) AND count(*) = count(den)
+                 AND sum(den) > 0 THEN sum(num)::BIGINT END AS numerator,
+       CASE WHEN any_value(unit) = 'share' AND count(*) = count(num) AND count(*) = count(den)
+                 AND sum(den) > 0 THEN sum(den)::BIGINT END AS denominator,
+       CASE WHEN any_value(unit) = 'share' AND count(*) = count(num) AND count(*) = count(den)
+                 AND sum(den) > 0 THEN sum(num) / sum(den) ELSE avg(value) END AS performance
+FROM rows GROUP BY jurisdiction, peer_group, standard_id, period
+"""
+
+
+def group_series_trends(part: pl.DataFrame) -> pl.DataFrame:
+    """One group's series (one standard, its periods oldest first): each period's change on
+    the period before (null where that period has no figure) and its SPC verdict on the
+    series up to it."""
+    periods, values = list(part["period"]), list(part["performance"])
+    grain, comparator = (
+        Grain("month" if part["grain"][0] == "day" else part["grain"][0]),
+        part["comparator"][0],
+    )
+    at = dict(zip(periods, values, strict=True))
+    changes, words = [], []
+    for i, (period, value) in enumerate(zip(periods, values, strict=True)):
+        before = at.get(grain.previous(period))
+        changes.append(None if before is None or value is None else value - before)
+        words.append(verdict(values[: i + 1], comparator))
+    return part.with_columns(
+        pl.Series("change_previous", changes, dtype=pl.Float64),
+        pl.Series("spc_verdict", words, dtype=pl.String),
+    )
+
+
+def build_group_trends(con: duckdb.DuckDBPyConnection) -> None:
+    """`group_trends`: every peer group's pooled figure for each period of each standard, its
+    change on the period before and its SPC verdict, as a league's headline says them."""
+    con.execute(GROUP_FIGURES)
+    figures = con.sql("SELECT * FROM group_figures ORDER BY ALL").pl()
+    keys = ["jurisdiction", "peer_group", "standard_id"]
+    parts = [group_series_trends(p) for p in figures.partition_by(keys, maintain_order=True)]
+    trends = pl.concat(parts) if parts else figures
+    con.register("trends", trends)
+    con.execute("CREATE OR REPLACE TABLE group_trends AS SELECT * FROM trends")
     con.unregister("trends")

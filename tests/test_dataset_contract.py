@@ -32,7 +32,13 @@ CONTRACT = {
         standard:string period_start:date period_end:date grain:string numerator:integer
         numerator_status:string denominator:integer denominator_status:string value:number
         value_status:string target:number target_status:string comparator:string
-        status:string standard_set_by:string""",
+        status:string standard_set_by:string unit:string""",
+    "observations": """jurisdiction:string organisation:string org_code:string
+        service:string standard_id:string measure_id:string grain:string period_start:date
+        period_end:date status:string figure:string numerator:integer denominator:integer
+        value:number value_status:string source_id:string file_name:string row_number:integer
+        sha256:string received_at:datetime file_url:string file_url_status:string
+        replaced_by:string replaced_by_status:string""",
     "days-met": """jurisdiction:string organisation:string service:string standard_id:string
         month:date days_met:integer days_not_met:integer days_no_data:integer
         days_not_applicable:integer days_judged:integer due:integer on_time:integer
@@ -40,6 +46,10 @@ CONTRACT = {
     "daily": """jurisdiction:string organisation:string service:string standard_id:string
         day:date due:integer on_time:integer no_target:integer share_on_time:number
         share_on_time_status:string target_percent:number status:string""",
+    "cases": """jurisdiction:string organisation:string service:string case_id:string
+        opened_at:datetime target_at:datetime closed_at:datetime due_day:date outcome:string
+        late_by_seconds:integer late_by_seconds_status:string source_id:string
+        file_name:string row_number:integer""",
     "measures": """jurisdiction:string organisation:string org_level:string service:string
         measure_id:string measure:string period_start:date period_end:date grain:string
         value:number value_status:string numerator:integer denominator:integer unit:string
@@ -54,15 +64,20 @@ CONTRACT = {
         licence:string licence_url:string source_url:string load_id:integer file_name:string
         sha256:string loaded_at:datetime rows_read:integer rows_loaded:integer
         rows_rejected:integer status:string superseded_by:integer
-        superseded_by_status:string""",
+        superseded_by_status:string rows_excluded:integer reason:string
+        reason_status:string""",
     "rejects": """source_id:string load_id:integer file_name:string row_number:integer
         column_name:string value:string reason:string""",
 }
 VIEWS = {
     "league": "jurisdiction=boston&month=2015-07",
     "records": "jurisdiction=boston&from=2015-07&to=2015-07",
+    "observations": "organisation=nhs-england-airedale-nhs-foundation-trust&from=2025-01"
+    "&to=2025-03",
     "days-met": "organisation=boston-public-works-department&month=2015-07",
     "daily": "organisation=boston-public-works-department&month=2015-07",
+    "cases": "organisation=boston-public-works-department&service=street-light-outages"
+    "&day=2015-07-14",
     "measures": "organisation=boston-public-works-department&from=2015-07&to=2015-07",
     "standards": "",
     "sources": "",
@@ -188,13 +203,14 @@ def test_cached_by_warehouse_version(site: str) -> None:
         ("daily.csv?organisation=atlantis", "organisation (one or several, comma-separated)"),
         ("daily.csv?month=2015-07&month=2015-08", "Give month at most once."),
         ("rejects.csv?source=nope", "source must be one of: boston-311, "),
-        ("sources.csv?jurisdiction=boston", "Unknown parameter(s): jurisdiction. Allowed: none."),
+        ("sources.csv?jurisdiction=boston", "Unknown parameter(s): jurisdiction. Allowed: source."),
         ("records.csv?page=2", "Unknown parameter(s): page."),
         ("records.json?per_page=0", "per_page must be a whole number from 1 to 10000."),
         ("records.json?page=99999", "page must be from 1 to "),
         ("standards.csv?jurisdiction=x", "jurisdiction must be one of: boston, "),
         ("records.csv?standard=x", "standard must be one of: "),
         ("daily.csv?service=x", "service must be one of: "),
+        ("cases.csv?day=2015-07", "day must be a date written YYYY-MM-DD"),
         ("league.csv?service=street-light-outages", "Unknown parameter(s): service."),
     ],
 )
@@ -215,7 +231,7 @@ def test_data_package_describes_every_dataset(site: str) -> None:
         assert fields == columns(name)
         assert all(f["description"] for f in resource["schema"]["fields"])
     shares = [f for f in resources["records"]["schema"]["fields"] if f["name"] == "value"]
-    assert shares[0]["unit"] == "share (0-1) or seconds"
+    assert shares[0]["unit"] == "share (0-1), seconds or count"
     titles = {licence["title"] for licence in package["licenses"]}
     assert "Open Government Licence v3.0" in titles
     assert any(s["title"] == "Boston 311 service requests" for s in package["sources"])

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingest.lock import writer_lock
@@ -188,6 +189,30 @@ def test_a_damaged_warehouse_is_kept_aside_and_rebuilt(home: Path, damage: str) 
     kept = [p for p in (home / "warehouse").iterdir() if ".damaged-" in p.name]
     assert [p.read_bytes() for p in kept] == [bad[damage]]
     assert loaded_sources(home) == [(BOSTON, 1)]
+
+
+def test_ensure_rebuilds_measures_built_by_older_code_and_leaves_a_current_one(
+    home: Path,
+) -> None:
+    """A warehouse of the same table shapes whose measures older code built (its fingerprint
+    differs) is brought up to date by `ensure`, as `make run` calls it; a current one is left
+    as it is."""
+    place(home, BOSTON)
+    assert ingest(home, "run").returncode == 0
+    before = warehouse(home).stat().st_mtime_ns
+    assert ingest(home, "ensure").returncode == 0
+    assert warehouse(home).stat().st_mtime_ns == before
+    con = duckdb.connect(str(warehouse(home)))
+    current = con.sql("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()[0][0]
+    con.execute("UPDATE meta SET value = 'older code' WHERE key = 'fingerprint'")
+    con.execute("DROP TABLE league")
+    con.close()
+    result = ingest(home, "ensure")
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(warehouse(home)), read_only=True)
+    assert con.sql("SELECT value FROM meta WHERE key = 'fingerprint'").fetchall()[0][0] == current
+    assert con.sql("SELECT count(*) FROM league").fetchall()[0][0] > 0
+    con.close()
 
 
 @pytest.mark.parametrize("damage", ["zero-byte", "truncated"])

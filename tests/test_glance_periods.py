@@ -59,8 +59,8 @@ def test_airedale_june_2025_opens_with_its_4_hour_figure_record_and_trend(
     # Monthly-AE-June-2025-1-1.csv, AIREDALE: attendances 6194 (Type 1) + 219 (Type 2) + 479
     # (booked Type 1) = 6,892; over 4 hours 2,095; within 4 hours 4,797 = 69.6%.
     assert lead == (
-        "A&E: seen within 4 hours, June 2025: 69.6% (4,797 of 6,892), against NHS England's "
-        "standard of 95%; not met."
+        "A&E: seen within 4 hours, June 2025: 69.6% (4,797 of 6,892) (against NHS England's "
+        "standard: ≥ 95%); not met."
     )
     # No month from July 2024 to June 2025 reached 95% (the trust's best was under 72%).
     assert record == "Met the standard in 0 of the 12 months to June 2025."
@@ -138,8 +138,8 @@ def test_an_ambulance_trust_opens_with_its_category_1_mean_lower_better(
     # AmbSYS.csv, RX9 (East Midlands), Year 2021, Month 1: A25 = 463 seconds = 7 min 43 s,
     # against 420 seconds (7 minutes): not met.
     assert lead == (
-        "Category 1 response time (mean), January 2021: 7 min 43 s, against NHS England's "
-        "standard of ≤ 7 minutes; not met."
+        "Category 1 response time (mean), January 2021: 7 min 43 s (against NHS England's "
+        "standard: ≤ 7 minutes); not met."
     )
     assert record == "Met the standard in 4 of the 12 months to January 2021."
     assert rank.startswith("Ranked 6th of the 11 ambulance trusts over the 12 months to ")
@@ -159,7 +159,7 @@ def test_a_canadian_department_opens_with_its_fiscal_year(bundled_reader: None) 
     # 1,330,126 of 1,336,431 = 99.5%; 10 rows NA (9 without figures, 1 not applicable).
     assert lead == (
         "Fiscal year 2023-24: 99.5% of cases (1,330,126 of 1,336,431) within the standards "
-        "its services published, against the target each service published for itself."
+        "its services published (against each department's own published standard)."
     )
     assert (
         record == "Met 29 of 32 standards judged in fiscal year 2023-24; 9 standards had no figure."

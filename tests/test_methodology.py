@@ -32,6 +32,8 @@ def test_every_measure_table_is_defined(bundled_con: duckdb.DuckDBPyConnection) 
     ingest_owned = {
         *("meta", "sources", "standards", "loads", "load_notes", "cases", "observations"),
         "rejects",
+        "replaced_observations",
+        "source_files",
         *("services", "service_volumes", "service_stages", "measure_catalog", "peer_groups"),
         "lineage",
     }

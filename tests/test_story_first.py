@@ -99,8 +99,8 @@ def test_the_overview_names_every_area_newest_first_with_its_best_and_worst(
     best = min(rows, key=lambda r: int(r["rank"]))
     worst = max(rows, key=lambda r: int(r["rank"]))
     share = round(100 * float(best["share_met"]))
-    assert f"Best: {best['organisation']} ({share}% of service-days met)." in boston
-    assert f"Worst: {worst['organisation']} (" in boston
+    assert f"Best: {best['organisation']}, {share}% of service-days met." in boston
+    assert f"Worst: {worst['organisation']}, " in boston
     links = {getattr(c, "href", None) for c in walk(sections[names.index("Boston")])}
     assert "/?jurisdiction=boston&month=2015-12" in links
 
@@ -119,8 +119,13 @@ def test_the_overview_names_best_and_worst_within_each_peer_group(
         ranked = [r for r in rows if r["rank"] and r["standard_id"] != "all"]
         best = min(ranked, key=lambda r: (int(r["rank"]), r["organisation"]))
         worst = max(ranked, key=lambda r: int(r["rank"]))
-        assert f"{label}. Best: {best['organisation']} (" in nhs
-        assert f"Worst: {worst['organisation']} (" in nhs
+        # Each group says whose standard it is judged against; a tie at the top is said.
+        assert f"{label} (against NHS England's standard: ≥ 95%). Best: " in nhs
+        tied = [r for r in ranked if r["rank"] == best["rank"]]
+        if len(tied) > 1:
+            assert f"Best: {len(tied)} tied at " in nhs
+        assert best["organisation"] in nhs
+        assert f"Worst: {worst['organisation']}, " in nhs
 
 
 FIRST_SCREEN = ["/?jurisdiction=boston&month=2015-07", "/?jurisdiction=nhs-england"]
@@ -134,10 +139,13 @@ def test_the_headline_and_first_row_are_on_the_first_screen(
 ) -> None:
     page = browser.new_page(viewport={"width": width, "height": 800})
     page.goto(site + path)
-    lead = page.locator("p.lead")
+    # The headline, the group's best and worst, its trend and the first row of the table.
+    lead, ends, trend = (page.locator(f"p.{c}") for c in ("lead", "lead-ends", "lead-trend"))
     row = page.locator("table.league-table tbody tr").first
     expect(row).to_be_visible()
-    for shown in (lead, row):
+    expect(ends).to_contain_text("Worst: ")
+    expect(trend).to_contain_text("Trend: ")
+    for shown in (page.locator("h1"), page.locator("p.currency"), lead, ends, trend, row):
         box = shown.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 800, (path, width, box)
     page.close()
@@ -186,4 +194,4 @@ def test_methodology_says_it_in_plain_words_before_the_formulas(bundled_reader: 
             "compared-with-others", "usual-variation"} <= anchors  # fmt: skip
     league = page_layout("home")(jurisdiction="boston")
     hrefs = [getattr(c, "href", None) for c in walk(league)]
-    assert "/methodology#plain-words" in hrefs
+    assert "/methodology#service-day" in hrefs

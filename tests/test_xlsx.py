@@ -72,6 +72,58 @@ def test_records_workbook_has_dates_as_dates_and_every_row(site: str) -> None:
     assert met == sum(r[expected[0].index("status")] == "met" for r in expected[1:])
 
 
+@pytest.mark.parametrize(
+    ("view", "columns", "unit_column", "units"),
+    [
+        (
+            "/download/league.xlsx?jurisdiction=nhs-england-ambulance-services&month=2021-01"
+            "&standard=arp-c1-mean",
+            ("performance", "change_previous", "change_year"),
+            "performance_unit",
+            {"seconds"},
+        ),
+        (
+            "/download/records.xlsx?jurisdiction=nhs-england-ambulance-services"
+            "&from=2021-01&to=2021-01",
+            ("value", "target"),
+            "unit",
+            {"seconds"},
+        ),
+        (
+            "/download/records.xlsx?jurisdiction=nhs-england&from=2025-06&to=2025-06",
+            ("value", "target"),
+            "unit",
+            {"share", "count"},
+        ),
+    ],
+)
+def test_a_time_is_a_number_and_a_share_a_percentage_in_one_column(
+    site: str, view: str, columns: tuple[str, ...], unit_column: str, units: set[str]
+) -> None:
+    """Ambulance response times (463 seconds) must not read as 46300.0%, nor 12-hour waits
+    (a count) as a percentage; the 4-hour shares in the same column keep their format."""
+    status, _, body = fetch(site + view)
+    assert status == 200
+    sheet = book(body)["Data"]
+    header = [c.value for c in sheet[1]]
+    seen = set()
+    for row in sheet.iter_rows(min_row=2):
+        unit = row[header.index(unit_column)].value
+        for name in columns:
+            cell = row[header.index(name)]
+            if cell.value is None:
+                continue
+            seen.add(unit)
+            assert cell.number_format == ("0.0%" if unit == "share" else "General"), (name, unit)
+    assert seen == units
+
+
+def test_every_unit_column_is_a_field_of_its_dataset() -> None:
+    for dataset in DATASETS.values():
+        for f in dataset.fields:
+            assert f.unit_column is None or f.unit_column in dataset.names, (dataset.name, f)
+
+
 def test_text_stays_text_and_awkward_characters_survive() -> None:
     spec = DATASETS["rejects"]
     sql = """SELECT 'src' AS source_id, 1 AS load_id, 'f.csv' AS file_name, 2 AS row_number,

@@ -7,6 +7,8 @@ from typing import Any
 
 import dash
 
+from tests.test_whose_standard import text as words
+
 AAFC = "government-of-canada-agriculture-and-agri-food-canada"
 
 
@@ -18,9 +20,12 @@ def page_layout(name: str) -> Any:
 
 
 def test_canada_league_counts_standard_years(bundled_reader: None) -> None:
-    text = str(page_layout("home")(jurisdiction="government-of-canada"))
+    layout = page_layout("home")(jurisdiction="government-of-canada")
+    text = str(layout)
     assert "Government of Canada, fiscal year 2023-24" in text
-    assert "standard-years in fiscal year 2023-24" in text
+    # The headline's 'standard-years' links to what a judged period means.
+    assert "standard-years in fiscal year 2023-24" in words(layout)
+    assert "href='/methodology#standard-month'" in text
     assert "judged once a fiscal year" in text
     assert re.search(r"Option\(children='2023-24'[^)]*value='2023-04'", text)
     assert "Fiscal year" in text

@@ -80,6 +80,17 @@ def _month(name: str, text: str | None, allowed: list[dt.date] | None) -> dt.dat
     return month
 
 
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadArgs("day must be a date written YYYY-MM-DD, such as 2015-07-14.") from None
+
+
 def _months(area: Area | None, con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     if area is not None:
         return queries.months(area[1], con)
@@ -153,6 +164,8 @@ def _name_parts(dataset: Dataset, f: Filters, area: Area | None) -> tuple[str, .
     if f.month:
         yearly = area is not None and Grain(area[2]) is Grain.FISCAL_YEAR
         parts.append(fiscal_year_label(f.month) if yearly else month_text(f.month))
+    if f.day:
+        parts.append(f.day.isoformat())
     if f.start:
         parts.append("from-" + month_text(f.start))
     if f.end:
@@ -194,7 +207,7 @@ def parse(
                         "records.csv"),
         standard=_choice("standard", get.get("standard"), choices.standard_ids, con,
                          "standards.csv"),
-        month=month, start=start, end=end,
+        month=month, day=_day(get.get("day")), start=start, end=end,
         source=_choice("source", get.get("source"), choices.source_ids, con, "sources.csv"),
     )  # fmt: skip
     page, per_page = _page(args) if fmt == "json" else (1, PER_PAGE)

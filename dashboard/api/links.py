@@ -1,11 +1,11 @@
 """Links every page uses: a view's data as a download, with exactly the view's parameters.
 
 The URL contract (shared by pages, `/download/...` and `/api/...`): datasets are named
-`league`, `records`, `days-met`, `daily`, `standards`, `sources`, `rejects`; formats are
+`league`, `records`, `days-met`, `daily`, `cases`, `standards`, `sources`, `rejects`; formats are
 those of `dashboard.api.formats`; parameters are `jurisdiction` (area slug), `organisation`
 (department slug, or several joined by commas), `service` (service slug), `standard` (standard id),
-`peer_group` (a peer group id of the area), `month`, `from`, `to` (each `YYYY-MM`) and
-`source` (catalog id).
+`peer_group` (a peer group id of the area), `month`, `from`, `to` (each `YYYY-MM`),
+`day` (`YYYY-MM-DD`) and `source` (catalog id).
 """
 
 from __future__ import annotations

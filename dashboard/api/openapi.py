@@ -38,6 +38,8 @@ def parameters(enums: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
                              "groups, each row labelled, when absent)",
                              {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"}),
         "month": _query("month", "Month, YYYY-MM", month),
+        "day": _query("day", "Local calendar day, YYYY-MM-DD",
+                      {"type": "string", "format": "date"}),
         "from": _query("from", "First month, YYYY-MM", month),
         "to": _query("to", "Last month, YYYY-MM", month),
         "source": _query("source", "Catalog id", {"type": "string", "enum": enums["source"]}),

@@ -97,8 +97,20 @@ def _value_cells(values: pa.Array, style: int, kind: str = "") -> pa.Array:
     )
 
 
-def _cells(column: pa.Array, field: Field) -> pa.Array:
-    """One column of a batch as SpreadsheetML cells; a missing value is an empty cell."""
+def _number_cells(column: pa.Array, field: Field, units: pa.Array | None) -> pa.Array:
+    """Numbers; where each row names its unit, a share is shown as a percentage and any
+    other (seconds, counts) as a plain number."""
+    text = column.cast(pa.large_string())
+    if units is None:
+        return _value_cells(text, _style(field))
+    shares = pc.fill_null(pc.equal(plain(units).cast(pa.large_string()), "share"), False)
+    percent, number = _value_cells(text, STYLE["percent"]), _value_cells(text, STYLE["number"])
+    return pc.if_else(shares, percent, number)
+
+
+def _cells(column: pa.Array, field: Field, units: pa.Array | None = None) -> pa.Array:
+    """One column of a batch as SpreadsheetML cells; a missing value is an empty cell.
+    `units` is the column naming each row's unit, where the field has one."""
     column = plain(column)
     kind = column.type
     if pa.types.is_date(kind):
@@ -112,7 +124,7 @@ def _cells(column: pa.Array, field: Field) -> pa.Array:
         cells = _value_cells(column.cast(pa.int8()).cast(pa.large_string()), 0, "b")
     elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # A decimal is written as its own digits (0.95, not 0.9500000000000001).
-        cells = _value_cells(column.cast(pa.large_string()), _style(field))
+        cells = _number_cells(column, field, units)
     else:
         cells = _text_cells(column.cast(pa.large_string()))
     return pc.fill_null(cells, _text("<c/>"))
@@ -120,7 +132,11 @@ def _cells(column: pa.Array, field: Field) -> pa.Array:
 
 def _rows_xml(batch: pa.RecordBatch, fields: tuple[Field, ...]) -> bytes:
     """A batch's rows as sheet XML: every cell built column-wise, then the rows joined."""
-    columns = [_cells(column, f) for column, f in zip(batch.columns, fields, strict=True)]
+    names = [f.name for f in fields]
+    columns = [
+        _cells(column, f, batch.column(names.index(f.unit_column)) if f.unit_column else None)
+        for column, f in zip(batch.columns, fields, strict=True)
+    ]
     rows = pc.binary_join_element_wise(_text("<row>"), *columns, _text("</row>"), _text(""))
     if not len(rows):
         return b""

@@ -9,43 +9,11 @@ from urllib.parse import urlencode
 import polars as pl
 from dash import html
 
-from dashboard.ui import currency
-from dashboard.ui.sentences import league_headline
-from dashboard.ui.text import value_text
+from dashboard.ui import currency, terms
+from dashboard.ui.group import ends_parts, headline_parts, trend_parts
+from dashboard.ui.whose import linked_note
 from metrics import queries
-from metrics.grain import Grain
-from metrics.league import rank_key
-from metrics.wording import league_window, percent
-
-
-def ranked_ends(league: pl.DataFrame) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The best and worst ranked organisations (rank 1 and the last rank; by name among ties),
-    or None where fewer than two are ranked."""
-    ranked = league.filter(pl.col("rank").is_not_null()).sort(["rank", "organisation"])
-    if ranked.height < 2:
-        return None
-    worst = ranked.filter(pl.col("rank") == ranked["rank"].max())
-    return ranked.row(0, named=True), worst.row(0, named=True)
-
-
-def figure(row: dict[str, Any], key: str) -> str:
-    """What a row is ranked on, as the league shows it: '77% of service-days met' or '88.2%'."""
-    if key == "share_met":
-        return f"{percent(row['share_met'])} of {Grain(row['grain']).periods_label.lower()} met"
-    return value_text(row["performance"], str(row["performance_unit"]))
-
-
-def ends_sentence(league: pl.DataFrame) -> str:
-    """'Best: A (88.2%). Worst: B (40.1%).', ranked as the league ranks them."""
-    ends = ranked_ends(league)
-    if ends is None:
-        return "Too few organisations have enough figures to rank."
-    key = rank_key(str(league["grain"][0]), league["performance"])
-    best, worst = ends
-    return (
-        f"Best: {best['organisation']} ({figure(best, key)}). "
-        f"Worst: {worst['organisation']} ({figure(worst, key)})."
-    )
+from metrics.wording import league_window
 
 
 def compared_groups(groups: pl.DataFrame) -> list[tuple[str | None, str | None]]:
@@ -59,11 +27,18 @@ def compared_groups(groups: pl.DataFrame) -> list[tuple[str | None, str | None]]
     return list(zip(chosen["peer_group"], chosen["label"], strict=True))
 
 
-def group_line(area: str, month: Any, group: str | None, label: str | None, several: bool) -> str:
-    """'Major emergency departments (Type 1): best A (76.2%); worst B (40.1%).'"""
+def group_line(
+    area: str, month: Any, group: str | None, label: str | None, several: bool
+) -> list[str | html.A]:
+    """'Major emergency departments (Type 1). Best: A, 76.2%. Worst: B, 40.1%. Trend: no
+    significant change. Pooled figure for June 2025: …', names linked to their pages."""
     league = queries.league_table(area, month, peer_group=group)
-    said = ends_sentence(league) if league.height else "No figures."
-    return f"{label}. {said}" if several and label else said
+    said = ends_parts(league, month) if league.height else ["No figures."]
+    trend = trend_parts(queries.group_trends(area, month, peer_group=group))
+    standard = str(league["standard_id"][0]) if league.height else "all"
+    whose_said = linked_note(standard, area)
+    named = [f"{label}", *whose_said, ". "] if several and label else []
+    return [*named, *said, " ", *trend]
 
 
 def area_section(area: dict[str, Any]) -> html.Section:
@@ -82,7 +57,11 @@ def area_section(area: dict[str, Any]) -> html.Section:
             html.H2(html.A(name, href=href)),
             *currency.currency_note(name),
             html.P(
-                league_headline(league, name, window, default) + ".",
+                [
+                    *headline_parts(league, name, window, default),
+                    *([] if several else linked_note(str(league["standard_id"][0]), name)),
+                    ".",
+                ],
                 className="overview-headline",
             ),
             html.Ul([html.Li(line) for line in lines], className="overview-ends")
@@ -92,6 +71,11 @@ def area_section(area: dict[str, Any]) -> html.Section:
         ],
         className="area-summary",
     )
+
+
+OVERVIEW_TERMS = ["standard", "service-day", "standard-month", "peer-group", "usual-variation",
+                  "performance"]  # fmt: skip
+"""The terms the overview uses."""
 
 
 def overview() -> html.Div:
@@ -106,6 +90,7 @@ def overview() -> html.Div:
                 "league table of organisations.",
                 className="lead",
             ),
+            terms.explained(OVERVIEW_TERMS, "overview"),
             *(area_section(a) for a in areas.iter_rows(named=True)),
         ]
     )

@@ -13,7 +13,7 @@ from dashboard.api.links import download_links
 from dashboard.pages._compare_chart import finding_lead, group_figures, group_panel
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
-from dashboard.ui import forms, whose
+from dashboard.ui import forms, terms, whose
 from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
@@ -62,6 +62,7 @@ def layout(**query: Any) -> html.Div:
                 },
                 "these organisations' judged periods",
             ),
+            terms.explained(COMPARE_TERMS, "compare"),
         ]
     )
 
@@ -101,6 +102,17 @@ clientside_callback(
     State({"type": "org-pick", "index": ALL}, "children"),
     prevent_initial_call=True,
 )
+
+
+COMPARE_TERMS = [
+    "peer-group",
+    "performance",
+    "service-day",
+    "standard-month",
+    "usual-variation",
+    "markers",
+]
+"""The terms the compare page uses."""
 
 
 NO_SHARED = (

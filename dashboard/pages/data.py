@@ -22,6 +22,7 @@ PARAMS = {
     "jurisdiction": "area slug, as in the league table's address (e.g. boston)",
     "organisation": "department slug, or several joined by commas",
     "month": "a month, YYYY-MM",
+    "day": "a local calendar day, YYYY-MM-DD: the requests due that day",
     "service": "service slug, as in a daily standard page's address (e.g. street-light-outages)",
     "standard": "a standard id from the standards dataset",
     "peer_group": "a peer group id of the area (league: every group's rows when absent)",
@@ -95,6 +96,14 @@ def layout(**_unknown: str) -> html.Div:
                         html.A(f"{row['jurisdiction']} (Atom)", href=f"/feed/{row['slug']}.atom")
                     )
                     for row in queries.jurisdictions().iter_rows(named=True)
+                ]
+            ),
+            html.H2("What we did with each agency's files"),
+            html.P("Each source's ledger: every file received and every row rejected, and why."),
+            html.Ul(
+                [
+                    html.Li(html.A(row["title"], href=f"/data/source/{row['source_id']}"))
+                    for row in queries.sources().iter_rows(named=True)
                 ]
             ),
             html.P(

@@ -12,7 +12,7 @@ from dash import html
 from dashboard.api import links
 from dashboard.pages._glance import glance, period_glance, worst_first, year_glance
 from dashboard.pages._not_found import not_found
-from dashboard.ui import currency, forms, tables, whose
+from dashboard.ui import currency, forms, tables, terms, whose
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.measures import other_measures, take_up_section
@@ -49,6 +49,7 @@ def service_section(
     service = str(record["service"])
     target = float(days["target_percent"][0]) / 100 if days.height else 0.95
     standard = str(record["standard_id"])
+    day_href = tables.period_links(f"/department/{slug}/{record['service_slug']}", "day")
     return html.Section(
         [
             html.H2(html.A(service, href=f"/department/{slug}/{record['service_slug']}")),
@@ -61,8 +62,8 @@ def service_section(
                 f"and {was(record['no_target'], 'is', 'are')} not judged.",
                 className="hint",
             ),
-            tables.days_calendar(service + whose.caption_note(standard), days, month),
-            tables.days_table(service + whose.caption_note(standard), days, month),
+            tables.days_calendar(service + whose.caption_note(standard), days, month, day_href),
+            tables.days_table(service + whose.caption_note(standard), days, month, day_href),
             pooled_trend(slug, str(record["service_slug"]), service, whose.caption_note(standard)),
         ],
         className="service",
@@ -82,6 +83,13 @@ def pooled_trend(slug: str, service_slug: str, service: str, note: str) -> html.
     )
 
 
+def page_terms(grain: str) -> html.Details:
+    """What the words on a department's page mean, for the grain its standards are judged at."""
+    periods = "service-day" if grain == "day" else "standard-month"
+    return terms.explained([periods, "peer-group", "performance", "usual-variation", "markers"],
+                           "department")  # fmt: skip
+
+
 def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -> html.Div:
     """Every service of the department for the month in the URL."""
     org = queries.organisation(slug) if slug else None
@@ -90,11 +98,11 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     yearly = queries.yearly_judgements(slug or "")
     full = {**org, "slug": slug or "", "area_slug": slug_of(org)}
     if yearly.height:
-        return yearly_layout(yearly, full, month)
+        return html.Div([yearly_layout(yearly, full, month), page_terms("year")])
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
-        return html.Div([monthly_layout(monthly, full, month), download])
+        return html.Div([monthly_layout(monthly, full, month), download, page_terms("month")])
     months = queries.months(org["jurisdiction"])
     choice = choose_month(month, months)
     assert choice.month is not None  # an organisation exists, so months do too
@@ -140,6 +148,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
             html.P(html.A("Compare with other organisations", href=f"/compare?orgs={slug}")),
             forms.view_form(f"/department/{slug}", months, choice.month),
             tables.legend(),
+            page_terms("day"),
             *sections,
             other_measures(
                 queries.other_measures(slug or "", choice.month),
@@ -182,7 +191,12 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) 
                 ),
                 tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
                 monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
-                tables.months_table(part),
+                tables.months_table(
+                    part,
+                    tables.period_links(
+                        f"/department/{slug}/{keys[part['standard_id'][0]]}", "month"
+                    ),
+                ),
             ],
             className="service",
             id=anchors[str(part["standard_id"][0])],

@@ -17,8 +17,9 @@ from dashboard.pages._league_view import (
 )
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
-from dashboard.ui import charts, currency, forms, tables, whose
-from dashboard.ui.sentences import group_noun, league_headline
+from dashboard.ui import charts, currency, forms, tables, terms, whose
+from dashboard.ui.group import ends_parts, headline_parts, trend_parts
+from dashboard.ui.sentences import group_noun
 from dashboard.ui.text import aria
 from dashboard.web.params import QueryValue, choose_jurisdiction, choose_month, month_text, one
 from metrics import queries
@@ -63,6 +64,9 @@ def layout(
     window = league_window(grain, choice.month)
     view |= {"peer_group": group.peer_group} if group.several else {}
     view |= {"standard": chosen.standard_id} if chosen.several else {}
+    trends = queries.group_trends(
+        area.name, choice.month, standard=chosen.standard_id, peer_group=group.peer_group
+    )
     by = choose_sort(league, one(sort), one(order))
     label = group.label if group.several else None
     kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
@@ -79,13 +83,20 @@ def layout(
             forms.notice(choice.message),
             html.P(
                 [
-                    league_headline(league, area.name, window, label),
-                    *whose.linked_note(chosen.standard_id),
+                    *headline_parts(league, area.name, window, label),
+                    *whose.linked_note(chosen.standard_id, area.name),
+                    ".",
                 ],
                 className="lead",
             ),
+            html.P(ends_parts(league, choice.month), className="lead-ends"),
             html.P(
-                html.A("Choose another month or area", href="#view-controls"), className="skip-to"
+                [
+                    *trend_parts(trends),
+                    " ",
+                    html.A("Choose another month, area or standard", href="#view-controls"),
+                ],
+                className="lead-trend",
             ),
             tables.league_table(
                 sort_league(league, by), choice.month, caption, by, sort_href(view)
@@ -93,7 +104,7 @@ def layout(
             *whose.note(chosen.standard_id),
             links.download_links("league", view, "this table"),
             html.P(explainer(grain), className="hint"),
-            html.P(html.A("What the words in this table mean", href="/methodology#plain-words")),
+            terms.explained(league_terms(grain), "league"),
             html.Section(
                 [
                     html.H2("Choose what to show", id="view-controls-heading"),
@@ -119,6 +130,13 @@ def layout(
             ),
         ]
     )
+
+
+def league_terms(grain: str) -> list[str]:
+    """The terms a league uses, in the order it uses them."""
+    periods = "service-day" if grain == "day" else "standard-month"
+    return [periods, "peer-group", "usual-variation", "performance", "compared-with-others",
+            "unreliable", "standard"]  # fmt: skip
 
 
 def explainer(grain: str) -> str:

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard.api.links import download_links
 from dashboard.ui.tables import captioned_table
+from dashboard.ui.terms import TERMS
 from metrics import queries
 from metrics.definitions import MEASURES, STANDARD_FIELDS, TABLES
 from metrics.wording import comparator_sign
@@ -84,40 +85,9 @@ def _peer_groups() -> html.Div:
                            head, rows)  # fmt: skip
 
 
-def _term(anchor: str, term: str, meaning: str) -> tuple[html.Dt, html.Dd]:
-    return html.Dt(term, id=anchor), html.Dd(meaning)
-
-
 PLAIN = [
-    _term("standard", "A standard",
-          "What an agency promised, such as 95% of A&E patients seen within 4 hours, or a "
-          "street light fixed by its target time."),
-    _term("service-day", "A service-day",
-          "One service on one day when at least one request was due. It is met when enough of "
-          "that day's requests (95%) were closed by their target time; days with nothing due "
-          "are not counted either way."),
-    _term("standard-month", "A standard-month (or standard-year)",
-          "One standard of one organisation for one month (or year) with published figures. "
-          "It is met when that month's figure reaches the standard."),
-    _term("performance", "Performance",
-          "Of all the cases in the period, the share within the standard: for example "
-          "attendances seen within 4 hours out of all attendances. For a waiting time, the "
-          "time itself."),
-    _term("peer-group", "A peer group",
-          "Organisations alike enough to compare, such as major emergency departments apart "
-          "from minor injury units. Ranks and averages are within the group."),
-    _term("compared-with-others", "Compared with the others",
-          "Whether an organisation is further from the group's average than chance and the "
-          "usual spread between organisations would explain (a funnel plot). Small "
-          "organisations vary more by chance, so they need a bigger gap to be flagged."),
-    _term("usual-variation", "Usual variation, improving, deteriorating",
-          "Figures go up and down every month. A change is called improving or deteriorating "
-          "only when it is bigger, or lasts longer, than the organisation's own past ups and "
-          "downs would explain (statistical process control)."),
-    _term("unreliable", "[u] and fewer periods",
-          "Too few periods had figures to rank an organisation fairly, so it is shown but not "
-          "ranked."),
-]  # fmt: skip
+    part for t in TERMS.values() for part in (html.Dt(t.term, id=t.anchor), html.Dd(t.meaning))
+]
 """The terms every page uses, each in one sentence, before the formulas (anchors per term)."""
 
 
@@ -138,7 +108,7 @@ def layout(**_unknown: str) -> html.Div:
                 className="lead",
             ),
             html.H2("In plain words", id="plain-words"),
-            html.Dl([part for term in PLAIN for part in term], className="plain-words"),
+            html.Dl(PLAIN, className="plain-words"),
             html.H2("Measures"),
             _definitions(MEASURES),
             html.H2("Standards"),

@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
-from dashboard.ui import currency, tables, whose
+from dashboard.ui import currency, tables, terms, whose
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
@@ -75,7 +75,12 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
         return standard_not_found(slug)
     org, row = found
     periods = standard_series.series_periods(slug or "", standard or "")
-    body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)
+    base = f"/department/{slug}/{standard}"
+    body = (
+        daily_body(slug or "", row, periods)
+        if row["grain"] == "day"
+        else periodic_body(periods, base)
+    )
     return html.Div(
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
@@ -86,8 +91,16 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
             *whose.note(str(row["standard_id"])),
             *body,
             *download_links(slug or "", row),
+            terms.explained(standard_terms(str(row["grain"])), "standard"),
         ]
     )
+
+
+def standard_terms(grain: str) -> list[str]:
+    """The terms a standard's page uses, in the order it uses them."""
+    if grain == "day":
+        return ["standard", "service-day", "performance", "usual-variation", "markers"]
+    return ["standard", "standard-month", "usual-variation", "markers"]
 
 
 def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
@@ -102,8 +115,9 @@ def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
     return [links.download_links("records", view, "these figures")]
 
 
-def periodic_body(periods: pl.DataFrame) -> list[Any]:
-    """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
+def periodic_body(periods: pl.DataFrame, base: str) -> list[Any]:
+    """A monthly or yearly standard: its record, strip, SPC chart and table of periods, each
+    period linking to the published row it was judged on (under `base`, the series' page)."""
     grain = str(periods["grain"][0])
     noun = "fiscal year" if grain == "fiscal_year" else "month"
     record = standard_series.series_record(periods, grain)
@@ -114,7 +128,9 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
     chart = queries.standard_spc(periods)
     verdict = verdict_word(chart)  # a fiscal-year series has no chart: 'not enough data'
     return [
-        html.P(sentence + whose.caption_note(str(periods["standard_id"][0])), className="headline"),
+        html.P(
+            [sentence, *whose.linked_note(str(periods["standard_id"][0]))], className="headline"
+        ),
         html.Ul([html.Li(t) for t in record_sentences(record, grain)], className="facts"),
         html.Ul(
             [html.Li(t) for t in change_sentences(record, periods, noun, verdict)],
@@ -122,7 +138,7 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
         ),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
         spc_panel(periods, chart, "Process limits each " + noun, 2, noun),
-        tables.months_table(periods),
+        tables.months_table(periods, tables.period_links(base, grain)),
     ]
 
 
@@ -135,9 +151,11 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
     chart = series.series_spc(pooled)
     return [
         html.P(
-            f"Met its standard on {days_record.record.met} of {days_record.record.judged} days "
-            f"judged, {first:%-d %B %Y} to {last:%-d %B %Y}"
-            + whose.caption_note(str(row["standard_id"])),
+            [
+                f"Met its standard on {days_record.record.met} of {days_record.record.judged} "
+                f"days judged, {first:%-d %B %Y} to {last:%-d %B %Y}",
+                *whose.linked_note(str(row["standard_id"])),
+            ],
             className="headline",
         ),
         html.Ul([html.Li(t) for t in record_sentences(days_record, "day")], className="facts"),

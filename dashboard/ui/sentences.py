@@ -66,15 +66,19 @@ def judged(change: float | None, comparator: str, verdict: str | None) -> str | 
     return None
 
 
-def change_text(change: float | None, unit: str, comparator: str, verdict: str | None) -> str:
+def change_text(
+    change: float | None, unit: str, comparator: str, verdict: str | None, since: str = ""
+) -> str:
     """'up 1.4 percentage points (better)' when the SPC verdict agrees; 'down 17.5 percentage
     points, within its usual variation' when it finds no significant change; 'no figure to
-    compare' when there is none."""
+    compare' when there is none. `since` names what it changed on: 'up 0.5 percentage
+    points on May 2025, within its usual variation'."""
+    on = f" on {since}" if since else ""
     if change is None:
-        return "no figure to compare"
+        return f"no figure{on} to compare"
     if change == 0:
-        return "no change"
-    words = f"{'up' if change > 0 else 'down'} {change_size(change, unit)}"
+        return f"no change{on}"
+    words = f"{'up' if change > 0 else 'down'} {change_size(change, unit)}{on}"
     word = judged(change, comparator, verdict)
     if word:
         return f"{words} ({word})"
@@ -130,3 +134,38 @@ def league_headline(league: pl.DataFrame, area: str, window: str, group: str | N
     share = percent(met / judged if judged else None)
     who = f"{league.height} {area} {group_noun(group)}"
     return f"Across {who}, standards were met on {share} of {periods} in {window}"
+
+
+def trend_figure_name(grain: str, period: dt.date) -> str:
+    """The name of a group's period: a daily source's month ('July 2015'), else its own."""
+    return Grain(grain if grain != "day" else "month").period_name(period)
+
+
+def group_trend_text(trends: pl.DataFrame) -> tuple[str, str]:
+    """A peer group's trend for a league's period, as (its word, the figure and change):
+    ('no significant change', 'Pooled figure for June 2025: 61.7%, up 0.5 percentage points on
+    May 2025, within its usual variation.'); for several standards, how many go each way;
+    ('', ...) where the group has no figure. `trends` holds rows of `queries.group_trends`."""
+    if not trends.height:
+        return "", "No figure for the group as a whole in this period."
+    if trends.height > 1:
+        counts = trends["spc_verdict"].value_counts(sort=True).iter_rows()
+        said = ", ".join(
+            f"{word} on {n} of its {trends.height} standards" if i == 0 else f"{word} on {n}"
+            for i, (word, n) in enumerate(counts)
+        )
+        period = trend_figure_name(str(trends["grain"][0]), trends["period"][0])
+        return "by standard", f"In {period}: {said}."
+    row = trends.row(0, named=True)
+    grain, unit = str(row["grain"]), str(row["unit"])
+    period = trend_figure_name(grain, row["period"])
+    before = trend_figure_name(
+        grain, previous_period(row["period"], grain if grain != "day" else "month")
+    )
+    kind = "Pooled figure" if row["denominator"] is not None else "Average of its members' figures"
+    change = change_text(
+        row["change_previous"], unit, str(row["comparator"]), row["spc_verdict"], before
+    )
+    return str(
+        row["spc_verdict"]
+    ), f"{kind} for {period}: {value_text(row['performance'], unit)}, {change}."

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from dash import dcc, html
@@ -75,7 +76,8 @@ def league_table(
                         className="num"),
                 html.Td(change_cell(r, month), className="change"),
                 html.Td(counts_text(r), className="num"),
-                html.Td(f"{r['periods_met']:,} of {r['periods_judged']:,}", className="num"),
+                html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
+                                 href=verdicts_href(r, month)), className="num"),
                 html.Td(share_with_interval(r), className="num"),
                 html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
             ]
@@ -83,6 +85,12 @@ def league_table(
         for r in frame.iter_rows(named=True)
     ]  # fmt: skip
     return captioned_table(caption, head, rows, "league-table")
+
+
+def verdicts_href(row: dict[str, Any], month: dt.date) -> str:
+    """The verdicts a league row counts: `/verdicts/<slug>?month=…&standard=…`."""
+    query = urlencode({"month": month_text(month), "standard": row["standard_id"]})
+    return f"/verdicts/{row['org_slug']}?{query}"
 
 
 def change_line(change: float | None, row: dict[str, Any], when: str) -> html.Span:
@@ -152,25 +160,43 @@ def band_text(band: str | None, reliability: str | None, unit: str | None = None
     return (band or "–").capitalize()
 
 
-def _day_cell(day: dt.date, status: str | None) -> html.Td:
+DayHref = Callable[[dt.date], str] | None
+"""The URL of a period's working (`/department/<slug>/<standard>/<period>`), if it has one."""
+
+
+def period_links(series_url: str, grain: str) -> DayHref:
+    """Each period's working, under a series' page: `<series_url>/2015-07-14` (or 2025-01)."""
+    return lambda period: f"{series_url}/{Grain(grain).url_text(period)}"
+
+
+def _day_link(content: Any, day: dt.date, href: DayHref) -> Any:
+    """A day's cell content, linked to the requests it counts where there is a page."""
+    return dcc.Link(content, href=href(day), className="day-link") if href else content
+
+
+def _day_cell(day: dt.date, status: str | None, href: DayHref = None) -> html.Td:
     if status is None:
         return html.Td("", className="day day--none")
-    return html.Td(
-        [
-            html.Span(str(day.day), className="day-num"),
-            html.Span(STATUS_MARK[status], className="day-mark", **aria(hidden="true")),
-            html.Span(STATUS_LABEL[status], className="visually-hidden"),
-        ],
-        className=f"day day--{status.replace('_', '-')}",
-    )
+    parts = [
+        html.Span(str(day.day), className="day-num"),
+        html.Span(STATUS_MARK[status], className="day-mark", **aria(hidden="true")),
+        html.Span(f"{day:%-d %B}: " if href else "", className="visually-hidden"),
+        html.Span(STATUS_LABEL[status], className="visually-hidden"),
+    ]
+    return html.Td(_day_link(parts, day, href), className=f"day day--{status.replace('_', '-')}")
 
 
-def days_calendar(service: str, days: pl.DataFrame, month: dt.date) -> html.Table:
-    """A month calendar, one cell per day; the verdict is a symbol and text, not only colour."""
+def days_calendar(
+    service: str, days: pl.DataFrame, month: dt.date, href: DayHref = None
+) -> html.Table:
+    """A month calendar, one cell per day; the verdict is a symbol and text, not only colour;
+    with `href`, each day links to the requests it counts."""
     status = dict(zip(days["day"], days["status"], strict=True))
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     body = [
-        html.Tr([_day_cell(d, status.get(d) if d.month == month.month else None) for d in week])
+        html.Tr(
+            [_day_cell(d, status.get(d) if d.month == month.month else None, href) for d in week]
+        )
         for week in weeks
     ]
     head = html.Tr([html.Th(html.Abbr(n[:3], title=n), scope="col") for n in calendar.day_name])
@@ -199,12 +225,15 @@ def legend() -> html.Ul:
     )  # fmt: skip
 
 
-def days_table(service: str, days: pl.DataFrame, month: dt.date) -> html.Details:
-    """The calendar's figures as a table: due, on time, share and verdict for each day."""
+def days_table(
+    service: str, days: pl.DataFrame, month: dt.date, href: DayHref = None
+) -> html.Details:
+    """The calendar's figures as a table: due, on time, share and verdict for each day; with
+    `href`, each day links to the requests it counts."""
     rows: list[Any] = [
         html.Tr(
             [
-                html.Th(f"{d['day']:%a %d %b}", scope="row"),
+                html.Th(_day_link(f"{d['day']:%a %d %b}", d["day"], href), scope="row"),
                 html.Td(f"{d['due']:,}", className="num"),
                 html.Td(f"{d['on_time']:,}", className="num"),
                 html.Td(percent(d["on_time"] / d["due"] if d["due"] else None), className="num"),
@@ -236,13 +265,16 @@ def target_cell(comparator: str, target: float, unit: str) -> str:
     return f"{comparator_sign(comparator)} {value_text(target, unit)}"
 
 
-def months_table(part: pl.DataFrame) -> html.Div:
-    """One standard's judged months as a table: figure, target and verdict for each."""
+def months_table(part: pl.DataFrame, href: DayHref = None) -> html.Div:
+    """One standard's judged months as a table: figure, target and verdict for each; with
+    `href`, each month links to the published row it was judged on."""
     unit = str(part["unit"][0])
     rows = [
         html.Tr(
             [
-                html.Th(f"{r['period_start']:%B %Y}", scope="row"),
+                html.Th(
+                    _day_link(f"{r['period_start']:%B %Y}", r["period_start"], href), scope="row"
+                ),
                 html.Td(value_text(r["value"], unit), className="num"),
                 html.Td(target_cell(r["comparator"], r["target"], unit), className="num"),
                 html.Td(MONTH_STATUS[r["status"]]),

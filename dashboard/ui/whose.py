@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import polars as pl
 from dash import html
 
 from dashboard.ui.sentences import change_size
+from dashboard.ui.text import value_text
 from metrics import queries
 from metrics.wording import comparator_sign
 
@@ -33,13 +33,55 @@ def caption_note(standard_id: str) -> str:
     return f" (against {target_words(row)} set by this tracker)" if row else ""
 
 
-def linked_note(standard_id: str) -> list[str | html.A]:
-    """After a headline: ' (against 95%, a share set by this tracker)', the words linked to
-    the methodology's reason; nothing where the agency set the standard."""
+def agency_standard(standard_id: str, area: str | None = None) -> dict[str, object] | None:
+    """The latest version of a standard an agency published, with its publisher (its
+    source's), or None where this tracker set it; for 'all' (an area's several standards
+    pooled), the area's first, where an agency published every one of them."""
+    sources = queries.sources()
+    frame = queries.standards()
+    if standard_id == "all":
+        ids = sources.filter(jurisdiction=area)["source_id"]
+        frame = frame.filter(frame["source_id"].is_in(ids.implode()))
+    else:
+        frame = frame.filter(standard_id=standard_id.split(":")[0])
+    if not frame.height or (frame["set_by"] != "agency").any():
+        return None
+    row = frame.row(0 if standard_id == "all" else -1, named=True)
+    publisher = sources.filter(source_id=row["source_id"])["publisher"]
+    return {**row, "publisher": str(publisher[0]) if publisher.len() else "the agency"}
+
+
+def agency_target(row: dict[str, object]) -> str:
+    """'≥ 95%', '≤ 7 minutes' (as a sentence says a time), '≤ 0' or 'each service's own
+    target'."""
+    sign = comparator_sign(str(row["comparator"]))
+    if row["target_from_row"]:
+        return "each service's own published target"
+    if row["target_percent"] is not None:
+        return f"{sign} {row['target_percent']:g}%"
+    value, unit = float(str(row["target_value"])), str(row["unit"])
+    return f"{sign} {change_size(value, unit) if unit == 'seconds' else value_text(value, unit)}"
+
+
+def linked_note(standard_id: str, area: str | None = None) -> list[str | html.A]:
+    """After a verdict's headline, whose standard it is: ' (against 95%, a share set by this
+    tracker)', linked to the methodology's reason; ' (against NHS England's standard: ≥ 95%)',
+    linked to where the agency publishes it. For an area's several standards ('all'), where
+    an agency published them all: ' (against NHS England's standards)'."""
     row = tracker_standard(standard_id)
-    if row is None:
+    if row is not None:
+        return [" (", html.A(f"against {target_words(row)} set by this tracker", href=WHY), ")"]
+    agency = agency_standard(standard_id, area)
+    if agency is None:
         return []
-    return [" (", html.A(f"against {target_words(row)} set by this tracker", href=WHY), ")"]
+    whose = f"{agency['publisher']}'s standard"
+    if agency["target_from_row"]:  # each department's own, gathered by the publisher
+        return [" (against ", html.A("each department's own published standard",
+                                     href=str(agency["citation_url"])), ")"]  # fmt: skip
+    if standard_id == "all":
+        return [" (against ", html.A(f"{whose}s", href=str(agency["citation_url"])), ")"]
+    link = html.A(whose, href=str(agency["citation_url"]))
+    return [" (against ", link, f": {agency_target(agency)})"]
 
 
 def note(standard_id: str) -> list[html.Details]:
@@ -68,26 +110,7 @@ def note(standard_id: str) -> list[html.Details]:
     ]
 
 
-def agency_target(standard_id: str) -> str:
-    """', against NHS England's standard of 95%' (or '≤ 7 min 0 s'); ', against the target
-    each service published for itself' where the target comes with each figure."""
-    rows = queries.standards().filter(pl.col("standard_id") == standard_id.split(":")[0])
-    if not rows.height:
-        return ""
-    row = rows.row(-1, named=True)
-    sources = queries.sources().filter(pl.col("source_id") == row["source_id"])
-    publisher = str(sources["publisher"][0]) if sources.height else "the agency"
-    if row["target_percent"] is not None:
-        return f", against {publisher}'s standard of {row['target_percent']:g}%"
-    if row["target_value"] is None:
-        return ", against the target each service published for itself"
-    sign = comparator_sign(str(row["comparator"]))
-    value = float(row["target_value"])
-    figure = change_size(value, "seconds") if row["unit"] == "seconds" else f"{value:g}"
-    return f", against {publisher}'s standard of {sign} {figure}"
-
-
 def whose_words(standard_id: str) -> list[str | html.A]:
     """After a glance's headline figure, whose standard it is judged against: the tracker's
-    (linked to why, as `linked_note`) or the agency's own, named."""
-    return linked_note(standard_id) or [agency_target(standard_id)]
+    (linked to why) or the agency's own, named and linked to where it publishes it."""
+    return linked_note(standard_id)

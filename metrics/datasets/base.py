@@ -30,6 +30,7 @@ class Filters:
     standard: str | None = None
     peer_group: str | None = None
     month: dt.date | None = None
+    day: dt.date | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     source: str | None = None
@@ -39,7 +40,7 @@ class Filters:
 
         Filters left empty match everything: `$j` (jurisdiction name), `$orgs` (organisation
         slugs, an empty list for all), `$service`, `$standard`, `$month`, `$start`/`$end`
-        (first days of months), `$source`.
+        (first days of months), `$day` (a local calendar day), `$source`.
         """
         values: dict[str, object] = {
             "j": self.jurisdiction,
@@ -47,6 +48,7 @@ class Filters:
             "service": self.service,
             "standard": self.standard,
             "month": self.month,
+            "day": self.day,
             "start": self.start,
             "end": self.end,
             "source": self.source,
@@ -65,6 +67,7 @@ class Field:
     type: str
     description: str
     unit: str | None = None
+    unit_column: str | None = None  # where each row names its own unit ('share', 'seconds')
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,8 @@ class Dataset:
 
 
 def fields(*rows: tuple[str, ...]) -> tuple[Field, ...]:
-    """Fields from (name, type, description[, unit]); a name ending _status gets its wording."""
+    """Fields from (name, type, description[, unit[, unit_column]]); a name ending _status
+    gets its wording."""
     out = []
     for name, kind, *rest in rows:
         if name.endswith("_status") and not rest:

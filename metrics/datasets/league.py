@@ -78,7 +78,7 @@ DATASET = Dataset(
         ("performance", N, "Volume-weighted over the window: performance_numerator / "
                            "performance_denominator; where no counts are published (a "
                            "mean time, a published share), the mean of the judged "
-                           "periods' figures", "share (0-1) or seconds"),
+                           "periods' figures", "share (0-1) or seconds", "performance_unit"),
         ("performance_numerator", INT, "Cases within the standard in the window (requests "
                                        "closed on time, attendances within 4 hours); "
                                        "empty where not published", "cases"),
@@ -104,10 +104,12 @@ DATASET = Dataset(
                                "(the month, or fiscal year, before): for a monthly standard "
                                "the league month itself, not its 12-month window; a share's "
                                "change as a fraction (0.021 is 2.1 percentage points)",
-         "share (fraction difference) or seconds"), ("change_previous_status", S),
+         "share (fraction difference) or seconds", "performance_unit"),
+        ("change_previous_status", S),
         ("change_year", N, "The latest period's figure minus the same period's a year "
                            "earlier (for a fiscal-year standard, the same as "
-                           "change_previous)", "share (fraction difference) or seconds"),
+                           "change_previous)", "share (fraction difference) or seconds",
+         "performance_unit"),
         ("change_year_status", S),
         ("spc_verdict", S, "SPC (XmR, Making Data Count rules) on the organisation's series "
                            "of periods up to the latest: improving, deteriorating (in the "

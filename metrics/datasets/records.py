@@ -29,7 +29,7 @@ SELECT jurisdiction, organisation, service, standard_id, standard, period_start,
            AS denominator_status,
        value, coalesce(marker, CASE WHEN value IS NULL THEN '[x]' END) AS value_status,
        target, CASE WHEN target IS NULL THEN '[x]' END AS target_status,
-       comparator, status, set_by AS standard_set_by
+       comparator, status, set_by AS standard_set_by, unit
 FROM judgements
 WHERE org_level = 'organisation' AND ($j IS NULL OR jurisdiction = $j)
   AND (len($orgs::VARCHAR[]) = 0 OR list_contains($orgs::VARCHAR[], org_slug))
@@ -61,15 +61,16 @@ DATASET = Dataset(
         ("numerator", INT, "Cases within the standard (e.g. closed on time)", "cases"),
         ("numerator_status", S),
         ("denominator", INT, "Cases judged (e.g. due)", "cases"), ("denominator_status", S),
-        ("value", N, "The figure judged: a share (0-1) or a time in seconds",
-         "share (0-1) or seconds"),
+        ("value", N, "The figure judged: a share (0-1), a time in seconds or a count",
+         "share (0-1), seconds or count", "unit"),
         ("value_status", S),
         ("target", N, "The figure the standard requires, in value's unit",
-         "share (0-1) or seconds"),
+         "share (0-1), seconds or count", "unit"),
         ("target_status", S),
         ("comparator", S, ">= (value must reach target) or <= (must not exceed it)"),
         ("status", S, "met, not_met, no_data or not_applicable"),
         SET_BY,
+        ("unit", S, "The unit of value and target: share, seconds or count"),
     ),
     read=read,
     streamed=True,
