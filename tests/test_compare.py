@@ -171,3 +171,44 @@ def test_two_trusts_at_64_and_88_percent_are_told_apart(bundled_reader: None) ->
         "nhs-ae-4-hours",
         [],
     )
+
+
+def lead_of(query: dict[str, str]) -> str:
+    """The finding under /compare's heading for a query string."""
+    from dashboard.pages._compare_chart import finding_lead, group_figures
+
+    view = choose_view(query)
+    facts = group_figures(view)
+    assert facts is not None
+    lead = finding_lead(view, facts, "July 2024 to June 2025")
+    assert lead is not None
+    return str(lead.children)
+
+
+def test_the_finding_under_the_heading(bundled_reader: None) -> None:
+    # Summed by hand with duckdb over the raw Monthly-AE-*.csv.gz files, July 2024 to June
+    # 2025 (the June 2024 file left out), Type 1 attendances with Type 1 booked appointments:
+    # Airedale (RCF) 75,808, 28,430 over 4 hours -> 62.5%; the 122 providers with any,
+    # 16,782,757 and 6,794,747 -> 59.5%; 62.50 - 59.51 = 3.0 points.
+    group = "Across the 122 major emergency departments (Type 1), 59.5% from July 2024 to June"
+    alone = lead_of({"orgs": AIREDALE})
+    assert alone.startswith(
+        "AIREDALE NHS FOUNDATION TRUST: 62.5%, 3.0 percentage points better than the group's "
+        f"average (59.5%). {group}"
+    )
+    # Opened on the group's best, middle and worst: its best and worst are said once, by the
+    # group's sentence, not again as 'the best and worst of those compared'.
+    opened = lead_of({"jurisdiction": "nhs-england"})
+    assert opened.startswith(group) and "compared" not in opened
+    assert opened.count("SHEFFIELD CHILDREN'S NHS FOUNDATION TRUST") == 1
+    # Three chosen whose best and worst are not the group's: which did best and worst.
+    three = lead_of(
+        {"orgs": f"{AIREDALE},{NORTHUMBRIA},nhs-england-leeds-teaching-hospitals-nhs-trust"}
+    )
+    # Northumbria (RTF) 117,401, 30,632 over -> 73.9%; Leeds (RR8) 209,048, 86,016 over ->
+    # 58.9%: 73.908 - 58.853 = 15.1 points.
+    assert three.startswith(
+        "Of the 3 compared, NORTHUMBRIA HEALTHCARE NHS FOUNDATION TRUST did best and LEEDS "
+        "TEACHING HOSPITALS NHS TRUST worst: 73.9% against 58.9%, 15.1 percentage points apart. "
+        f"{group}"
+    )

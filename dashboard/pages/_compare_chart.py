@@ -104,11 +104,23 @@ def finding_lead(view: CompareView, facts: GroupFigures, span: str) -> html.P | 
     """The page's finding, first under its heading: where the chosen stand (against the
     group's average, or which did better), then the group's average, best and worst."""
     standing_ = words.finding(facts.chosen, facts.average, facts.unit, facts.lower)
+    if said_by_group(facts):
+        standing_ = None
     group = words.group_sentence(view.group_label, facts.table.height, facts.average,
                                  facts.best, facts.worst, facts.unit, span)  # fmt: skip
     sentences = [f"{standing_}." if standing_ else None, group]
     text = " ".join(s for s in sentences if s)
     return html.P(text, className="lead compare-finding") if text else None
+
+
+def said_by_group(facts: GroupFigures) -> bool:
+    """Whether three or more are compared and their best and worst are the group's, which
+    the group's sentence names (as when the page opens on the best, middle and worst)."""
+    judged = [r for r in facts.chosen if r["performance"] is not None]
+    if len(judged) < 3 or not (facts.best and facts.worst):
+        return False
+    ends = [r["org_slug"] for r in words.extremes(judged, facts.lower)]
+    return ends == [facts.best["org_slug"], facts.worst["org_slug"]]
 
 
 def group_panel(view: CompareView, facts: GroupFigures, span: str) -> list[Any]:

@@ -24,21 +24,26 @@ def apart(a: Row, b: Row, unit: str) -> str:
     return f"{first} against {second}, {gap} apart"
 
 
+def extremes(rows: list[Row], lower: bool) -> tuple[Row, Row]:
+    """The best and the worst of rows that all have a figure."""
+    ordered = sorted(rows, key=lambda r: r["performance"], reverse=not lower)
+    return ordered[0], ordered[-1]
+
+
 def chosen_sentence(rows: list[Row], unit: str, lower: bool) -> str | None:
     """Which of the chosen did better, and by how much: 'A did better than B: 88.5% against
     63.8%, 24.6 percentage points apart.'; of three or more, the best and the worst."""
     judged = [r for r in rows if r["performance"] is not None]
     if len(judged) < 2:
         return None
-    ordered = sorted(judged, key=lambda r: r["performance"], reverse=not lower)
-    top, bottom = ordered[0], ordered[-1]
+    top, bottom = extremes(judged, lower)
     if top["performance"] == bottom["performance"]:
         return f"All {len(judged)} did equally well: {value_text(top['performance'], unit)}."
     if len(judged) == 2:
         who = f"{top['organisation']} did better than {bottom['organisation']}"
         return f"{who}: {apart(top, bottom, unit)}."
     return (
-        f"Of the {len(judged)} chosen, {top['organisation']} did best and "
+        f"Of the {len(judged)} compared, {top['organisation']} did best and "
         f"{bottom['organisation']} worst: {apart(top, bottom, unit)}."
     )
 
