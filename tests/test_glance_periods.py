@@ -230,7 +230,7 @@ def test_an_nhs_trust_says_its_figure_and_rank_on_the_first_screen(
     lead = page.locator(".glance p.lead")
     rank = page.locator(".glance p.glance-rank")
     expect(lead).to_contain_text("69.6% (4,797 of 6,892)")
-    expect(rank).to_contain_text("Ranked 43rd of the 118")
+    expect(rank).to_contain_text("Ranked 43rd of the 121")
     for shown in (lead, rank):
         box = shown.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 800, (width, box)

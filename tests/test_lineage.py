@@ -185,7 +185,7 @@ def test_the_old_address_in_a_browser(browser: Browser, site: str) -> None:
     page = new_page(browser, 1280)
     page.goto(f"{site}/department/{PORTSMOUTH_OLD}")
     expect(page).to_have_url(re.compile(f"/department/{PORTSMOUTH}$"))
-    expect(page.locator("h1")).to_have_text("PORTSMOUTH HOSPITALS UNIVERSITY NHS TRUST")
+    expect(page.locator("h1")).to_have_text("PORTSMOUTH HOSPITALS UNIVERSITY NHS TRUST, June 2025")
     expect(page.locator("p.formerly")).to_contain_text(f"Formerly {OLD_NAME}")
     close(page)
 
