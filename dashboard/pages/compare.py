@@ -14,6 +14,7 @@ from dashboard.pages._compare_chart import finding_lead, group_figures, group_pa
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
 from dashboard.ui import forms, terms, whose
+from dashboard.ui.sentences import group_noun
 from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
@@ -70,7 +71,7 @@ def layout(**query: Any) -> html.Div:
 def opening(view: CompareView) -> str:
     """Why these organisations, when the URL named none."""
     return (
-        f"Showing {view.opened_on} of the {view.group_label.lower()} over these months; "
+        f"Showing {view.opened_on} of the {group_noun(view.group_label)} over these months; "
         "choose others below."
     )
 
