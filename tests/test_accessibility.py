@@ -91,6 +91,14 @@ def open_page(browser: Browser, url: str, width: int, *, bypass_csp: bool = Fals
     return page
 
 
+def open_first_screen(browser: Browser, url: str, width: int) -> Page:
+    """A loaded page whose first screen is `width` by 800 px, at its top (ready for axe)."""
+    page = open_page(browser, url, width, bypass_csp=True)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.evaluate("window.scrollTo(0, 0)")
+    return page
+
+
 def fetch(url: str) -> tuple[dict[str, str], str]:
     with urllib.request.urlopen(url) as response:  # the test server on loopback
         return dict(response.headers), response.read().decode("utf-8")
@@ -176,13 +184,21 @@ def test_axe_finds_nothing_serious(
     # bypass_csp lets Playwright add axe as an inline script; the site's CSP is unchanged.
     page = open_page(browser, site + PAGES[name], width, bypass_csp=True)
     page.screenshot(path=artifacts / f"a11y-{name}-{width}.png", full_page=True)
+    serious = serious_violations(page)
+    page.context.close()
+    assert not serious, "axe violations:\n" + describe(serious)
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG violations on the page as it stands, every
+    <details> opened (the page needs bypass_csp for axe's script)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make js-deps`")
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.add_script_tag(path=AXE)
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     result = page.evaluate("options => axe.run(document, options)", options)
-    page.context.close()
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, "axe violations:\n" + describe(serious)
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -111,15 +111,15 @@ def test_bad_values_give_a_default_view_and_say_so(bundled_reader: None) -> None
          "colour": "blue"}
     )  # fmt: skip
     assert view.area == "Boston" and view.orgs == (PWD,)
-    assert view.standard is None
+    assert view.standard == "boston-311-closed-by-target"  # the group's one standard
     assert (view.first, view.last) == (dt.date(2015, 1, 1), dt.date(2015, 12, 1))
     assert view.messages == [
         "There is no organisation “nope”; it is left out.",
         "Organisations can be compared only within one area: those outside Boston are left out.",
-        "Choose at least one more organisation below to compare.",
-        "These organisations have no standard “x”; showing all their standards.",
+        "These organisations have no standard “x”; showing the group's standard.",
         "There are no figures for “to” month “1999-01”; showing December 2015 instead.",
         "There are no figures for “from” month “2015-13”; showing January 2015 instead.",
+        "Choose at least one more organisation below to compare.",
     ]
     swapped = choose_view(
         {"jurisdiction": "nhs-england-ambulance-services", "from": "2020-06", "to": "2019-06"}
@@ -132,4 +132,83 @@ def test_bad_values_give_a_default_view_and_say_so(bundled_reader: None) -> None
     assert len(many.orgs) == 2 and many.area == "NHS England"
     nobody = choose_view({"jurisdiction": "atlantis"})
     assert nobody.area == "Boston" and len(nobody.orgs) == 3
+    assert nobody.opened_on == "the best, the middle and the worst"
     assert nobody.messages == ["There is no area “atlantis”; showing Boston instead."]
+
+
+AIREDALE = "nhs-england-airedale-nhs-foundation-trust"
+NORTHUMBRIA = "nhs-england-northumbria-healthcare-nhs-foundation-trust"
+
+
+def test_two_trusts_at_64_and_88_percent_are_told_apart(bundled_reader: None) -> None:
+    # Summed by hand with duckdb over the raw Monthly-AE-*.csv.gz files, July 2024 to June
+    # 2025 (the June 2024 file left out), all six attendance columns less the six over-4-hours
+    # columns: Airedale (RCF) 78,611 attendances, 28,430 over 4 hours -> 50,181 within
+    # (63.8%); Northumbria (RTF) 266,264 and 30,717 -> 235,547 (88.5%). Neither met 95% in
+    # any month, which the old page called "All met it equally often (0%)".
+    from dashboard.pages import _compare_words as words
+    from metrics import standing
+
+    first, last = dt.date(2024, 7, 1), dt.date(2025, 6, 1)
+    months = standing.group_months("NHS England", "all-providers", "nhs-ae-4-hours", first, last)
+    table = standing.standings(months, 10)
+    rows = {r["org_slug"]: r for r in table.iter_rows(named=True)}
+    pair = [rows[AIREDALE], rows[NORTHUMBRIA]]
+    assert [(r["numerator"], r["denominator"], r["met"], r["judged"]) for r in pair] == [
+        (50181, 78611, 0, 12),
+        (235547, 266264, 0, 12),
+    ]
+    assert words.chosen_sentence(pair, "share", lower=False) == (
+        "NORTHUMBRIA HEALTHCARE NHS FOUNDATION TRUST did better than AIREDALE NHS FOUNDATION "
+        "TRUST: 88.5% against 63.8%, 24.6 percentage points apart."
+    )
+    asked = {"orgs": f"{AIREDALE},{NORTHUMBRIA}", "peer_group": "all-providers",
+             "standard": "nhs-ae-4-hours", "from": "2024-07", "to": "2025-06"}  # fmt: skip
+    view = choose_view(asked)
+
+    assert (view.peer_group, view.standard, view.messages) == (
+        "all-providers",
+        "nhs-ae-4-hours",
+        [],
+    )
+
+
+def lead_of(query: dict[str, str]) -> str:
+    """The finding under /compare's heading for a query string."""
+    from dashboard.pages._compare_chart import finding_lead, group_figures
+
+    view = choose_view(query)
+    facts = group_figures(view)
+    assert facts is not None
+    lead = finding_lead(view, facts, "July 2024 to June 2025")
+    assert lead is not None
+    return str(lead.children)
+
+
+def test_the_finding_under_the_heading(bundled_reader: None) -> None:
+    # Summed by hand with duckdb over the raw Monthly-AE-*.csv.gz files, July 2024 to June
+    # 2025 (the June 2024 file left out), Type 1 attendances with Type 1 booked appointments:
+    # Airedale (RCF) 75,808, 28,430 over 4 hours -> 62.5%; the 122 providers with any,
+    # 16,782,757 and 6,794,747 -> 59.5%; 62.50 - 59.51 = 3.0 points.
+    group = "Across the 122 major emergency departments (Type 1), 59.5% from July 2024 to June"
+    alone = lead_of({"orgs": AIREDALE})
+    assert alone.startswith(
+        "AIREDALE NHS FOUNDATION TRUST: 62.5%, 3.0 percentage points better than the group's "
+        f"average (59.5%). {group}"
+    )
+    # Opened on the group's best, middle and worst: its best and worst are said once, by the
+    # group's sentence, not again as 'the best and worst of those compared'.
+    opened = lead_of({"jurisdiction": "nhs-england"})
+    assert opened.startswith(group) and "compared" not in opened
+    assert opened.count("SHEFFIELD CHILDREN'S NHS FOUNDATION TRUST") == 1
+    # Three chosen whose best and worst are not the group's: which did best and worst.
+    three = lead_of(
+        {"orgs": f"{AIREDALE},{NORTHUMBRIA},nhs-england-leeds-teaching-hospitals-nhs-trust"}
+    )
+    # Northumbria (RTF) 117,401, 30,632 over -> 73.9%; Leeds (RR8) 209,048, 86,016 over ->
+    # 58.9%: 73.908 - 58.853 = 15.1 points.
+    assert three.startswith(
+        "Of the 3 compared, NORTHUMBRIA HEALTHCARE NHS FOUNDATION TRUST did best and LEEDS "
+        "TEACHING HOSPITALS NHS TRUST worst: 73.9% against 58.9%, 15.1 percentage points apart. "
+        f"{group}"
+    )

@@ -23,7 +23,7 @@ from dashboard.pages._glance import figure_beside, figure_text
 from dashboard.web.params import choose_month
 from metrics.grain import Grain
 from tests.helpers import fetch
-from tests.test_accessibility import AXE, AXE_TAGS, describe, open_page
+from tests.test_accessibility import AXE, AXE_TAGS, describe, open_first_screen, open_page
 from tests.test_whose_standard import page_layout, text, walk
 
 AIREDALE = "nhs-england-airedale-nhs-foundation-trust"
@@ -226,9 +226,7 @@ def test_figures_in_sentences() -> None:
 def test_an_nhs_trust_says_its_figure_and_rank_on_the_first_screen(
     browser: Browser, site: str, artifacts: Path, width: int
 ) -> None:
-    page = open_page(browser, f"{site}/department/{AIREDALE}", width, bypass_csp=True)
-    page.set_viewport_size({"width": width, "height": 800})
-    page.evaluate("window.scrollTo(0, 0)")
+    page = open_first_screen(browser, f"{site}/department/{AIREDALE}", width)
     lead = page.locator(".glance p.lead")
     rank = page.locator(".glance p.glance-rank")
     expect(lead).to_contain_text("69.6% (4,797 of 6,892)")

@@ -159,7 +159,7 @@ def h1_box(browser: Browser, url: str, javascript: bool) -> FloatRect:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("name", ["boston league", "nhs league", "boston department"])
+@pytest.mark.parametrize("name", ["boston league", "nhs league", "boston department", "compare"])
 def test_dash_takes_the_page_over_without_a_jump(
     both_copies: Browser, site: str, name: str
 ) -> None:

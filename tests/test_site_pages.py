@@ -56,32 +56,51 @@ def test_screenshot_of_every_page(
     close(page)
 
 
+def compare_rows(page: Page) -> list[str]:
+    """The rows of the first standard's table of months (the chart's figures table is apart)."""
+    return page.locator("main section.service table").first.locator("tr").all_inner_texts()
+
+
 def test_compare_through_its_controls_then_reload(browser: Browser, site: str) -> None:
     page = new_page(browser)
     page.goto(f"{site}/compare?jurisdiction=boston")
     expect(page.locator("h1")).to_have_text(
         "Compare organisations: Boston, January 2015 to December 2015"
     )
-    page.get_by_label("Organisations in Boston").select_option([PWD, PM])
+    picks = page.get_by_role("group", name="Organisations: City departments")
+    # It opens on the group's best, middle and worst; untick them, tick two others.
+    for name in (
+        "Transportation - Traffic Division",
+        "Parks & Recreation Department",
+        "Inspectional Services",
+        "Public Works Department",
+        "Property Management",
+    ):
+        picks.get_by_role("checkbox", name=name).click()  # fmt: skip
+    expect(picks.get_by_role("checkbox", checked=True)).to_have_text(
+        ["Property Management", "Public Works Department"]
+    )
     page.get_by_label("Standard", exact=True).select_option("boston-311-closed-by-target")
     page.get_by_label("From", exact=True).select_option("2015-03")
     page.get_by_label("To", exact=True).select_option("2015-05")
-    page.get_by_role("button", name="Compare").click()
+    page.get_by_role("button", name="Compare", exact=True).click()
     expect(page).to_have_url(
-        f"{site}/compare?jurisdiction=boston&orgs={PM}&orgs={PWD}"
+        f"{site}/compare?jurisdiction=boston&orgs={PM}%2C{PWD}"
         "&standard=boston-311-closed-by-target&from=2015-03&to=2015-05"
     )
     heading = "Compare organisations: Boston, March 2015 to May 2015"
     expect(page.locator("h1")).to_have_text(heading)
-    header = page.locator("main table thead th")
+    header = page.locator("main section.service table thead th")
     expect(header).to_have_text(["Month", "Property Management", "Public Works Department"])
-    rows = table_text(page)
+    rows = compare_rows(page)
     assert [r.split("\t")[0] for r in rows[1:]] == [
         "March 2015", "April 2015", "May 2015", "All months compared"
     ]  # fmt: skip
+    finding = page.locator("p.compare-finding").inner_text()
     page.reload()
     expect(page.locator("h1")).to_have_text(heading)
-    assert table_text(page) == rows
+    assert compare_rows(page) == rows
+    expect(page.locator("p.compare-finding")).to_have_text(finding)
     # Another area through its link: the organisations chosen are that area's.
     page.get_by_role("navigation", name="Areas").get_by_role("link", name="New York City").click()
     expect(page).to_have_url(f"{site}/compare?jurisdiction=new-york-city")
@@ -96,7 +115,7 @@ def test_compare_through_the_url_matches_the_league_and_department(
 ) -> None:
     page = new_page(browser)
     page.goto(f"{site}/compare?orgs={PWD},{PM}&from=2015-07&to=2015-07")
-    july = page.locator("main table tbody tr").first
+    july = page.locator("main section.service table tbody tr").first
     expect(july.locator("th")).to_have_text("July 2015")
     pwd_july = july.locator("td").first.inner_text()
     # The same service-days as the league table shows for July 2015.
@@ -120,15 +139,17 @@ def test_bad_compare_urls_show_a_default_view_with_a_message(browser: Browser, s
     expect(page.locator("h1")).to_have_text(
         "Compare organisations: Boston, January 2015 to December 2015"
     )
-    expect(page.get_by_role("status")).to_have_text(
+    # The default standard is the peer group's (City departments: requests closed on time).
+    expect(page.locator(".notice[role=status]")).to_have_text(
         [
             "There is no organisation “nowhere”; it is left out.",
-            "These organisations have no standard “y”; showing all their standards.",
+            "These organisations have no standard “y”; showing the group's standard.",
             "There are no figures for “to” month “x”; showing December 2015 instead.",
             "There are no figures for “from” month “2015-13”; showing January 2015 instead.",
         ]
     )
-    expect(page.locator("main table")).to_have_count(1)
+    expect(page.locator("main section.service")).to_have_count(1)
+    expect(page.locator("main section.service table")).to_have_count(1)
     close(page)
 
 

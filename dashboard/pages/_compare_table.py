@@ -24,32 +24,59 @@ VERDICT = {
 }
 
 
+def org_choice(view: CompareView) -> html.Fieldset:
+    """Checkboxes for the group's members, filtered as you type; the choice travels in the
+    form's `orgs` field (a comma list, as old links have it)."""
+    items = [
+        html.Li(
+            html.Button(name, id={"type": "org-pick", "index": slug}, type="button",
+                        role="checkbox", className="org-pick",
+                        **aria(checked="true" if slug in view.orgs else "false")),
+            id={"type": "org-item", "index": slug},
+        )
+        for slug, name in view.options
+    ]  # fmt: skip
+    return html.Fieldset(
+        [
+            html.Legend(f"Organisations: {view.group_label}", className="label"),
+            html.P(f"Choose up to {MAX_ORGS}: Space or a click ticks one.", className="hint"),
+            html.Noscript(html.P(without_scripts(view), className="notice")),
+            html.Label("Filter by name", htmlFor="org-filter", className="label"),
+            dcc.Input(id="org-filter", type="search", value="", autoComplete="off",
+                      className="input", debounce=False),
+            html.P(f"{len(view.options)} organisations", id="org-count", className="hint",
+                   role="status"),
+            html.Ul(items, className="org-list"),
+            dcc.Input(type="hidden", id="orgs", name="orgs", value=",".join(view.orgs)),
+            dcc.Store(id="orgs-opened", data=list(view.orgs)),
+        ],
+        className="form-group org-choice",
+    )  # fmt: skip
+
+
+def without_scripts(view: CompareView) -> list[Any]:
+    """What to do when the list cannot be ticked (scripts off): name the organisations in
+    the address instead, as the page's own address does."""
+    here = f"/compare?jurisdiction={view.area_slug}&orgs={','.join(view.orgs)}"
+    return [
+        "Ticking this list needs JavaScript, which is off. To compare other organisations, "
+        "list their codes in the address after orgs=, separated by commas, as in ",
+        html.A(here, href=here),
+        ". An organisation's code is the last part of its page's address (/department/…).",
+    ]
+
+
 def compare_form(view: CompareView) -> html.Form:
-    """A plain GET form: organisations, standard and months all land in the URL."""
+    """A GET form: organisations, peer group, standard and months all land in the URL."""
     months = [(month_text(m), month_name(m)) for m in reversed(view.months)]
     standards = [("", "All the standards they share"), *view.standard_options]
-    orgs = html.Div(
-        [
-            html.Label(f"Organisations in {view.area}", htmlFor="orgs", className="label"),
-            html.P(
-                f"Choose up to {MAX_ORGS}: hold Ctrl (⌘ on a Mac) and click, or use Shift "
-                "with the arrow keys.",
-                id="orgs-hint",
-                className="hint",
-            ),
-            html.Select(
-                [html.Option(n, value=s, selected=s in view.orgs) for s, n in view.options],
-                id="orgs", name="orgs", multiple=True, size=min(8, len(view.options)),
-                className="select select--multiple", **aria(describedby="orgs-hint"),
-            ),
-        ],
-        className="form-group",
-    )  # fmt: skip
+    groups = [select("Compare within", "peer_group", view.group_options, view.peer_group)]
     return html.Form(
         [
             html.Div(dcc.Input(type="hidden", name="jurisdiction", value=view.area_slug),
                      className="hidden-fields"),
-            orgs,
+            org_choice(view),
+            *(groups if len(view.group_options) > 1 else []),
             select("Standard", "standard", standards, view.standard or ""),
             select("From", "from", months, month_text(view.first) if view.first else ""),
             select("To", "to", months, month_text(view.last) if view.last else ""),

@@ -7,12 +7,14 @@ from typing import Any
 
 import dash
 import polars as pl
-from dash import html
+from dash import ALL, Input, Output, State, clientside_callback, html
 
 from dashboard.api.links import download_links
+from dashboard.pages._compare_chart import finding_lead, group_figures, group_panel
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
 from dashboard.ui import forms, terms, whose
+from dashboard.ui.sentences import group_noun
 from dashboard.web.params import month_text
 from metrics import compare
 from metrics.wording import month_name
@@ -38,12 +40,16 @@ def layout(**query: Any) -> html.Div:
         p for p in parts if view.standard or p["org_slug"].n_unique() >= min(2, len(view.orgs))
     ]
     span = f"{month_name(view.first)} to {month_name(view.last)}"
+    facts = group_figures(view)
     return html.Div(
         [
             html.P(html.A("← League table", href=f"/?jurisdiction={view.area_slug}")),
             html.H1(f"Compare organisations: {view.area}, {span}"),
+            finding_lead(view, facts, span) if facts else None,
+            html.P(opening(view)) if view.opened_on else None,
             *[forms.notice(m) for m in view.messages],
             forms.area_nav(view.areas, view.area_slug, base="/compare"),
+            *(group_panel(view, facts, span) if facts else []),
             compare_form(view),
             *(standard_section(view, p) for p in shared),
             html.P(NO_SHARED, className="lead") if not shared else None,
@@ -60,6 +66,43 @@ def layout(**query: Any) -> html.Div:
             terms.explained(COMPARE_TERMS, "compare"),
         ]
     )
+
+
+def opening(view: CompareView) -> str:
+    """Why these organisations, when the URL named none."""
+    return (
+        f"Showing {view.opened_on} of the {group_noun(view.group_label)} over these months; "
+        "choose others below."
+    )
+
+
+# Ticks follow each box's clicks (odd: changed from the opening choice), so quick presses never
+# read a stale state; the filter hides non-matching boxes, never a ticked one, and counts
+# only the matches.
+clientside_callback(
+    """function(text, clicks, opened, ids, names) {
+        const needle = (text || "").trim().toLowerCase();
+        const odd = (i) => (clicks[i] || 0) % 2 === 1;
+        const ticked = ids.map((id, i) => opened.includes(id.index) !== odd(i));
+        const matches = names.map(n => String(n).toLowerCase().includes(needle));
+        const shown = matches.map((m, i) => m || ticked[i]);
+        const count = matches.filter(Boolean).length;
+        const said = needle ? `${count} of ${ids.length} organisations match “${text.trim()}”`
+                            : `${ids.length} organisations`;
+        return [ticked.map(String), shown.map(s => !s),
+                ids.filter((_, i) => ticked[i]).map(id => id.index).join(","), said];
+    }""",
+    Output({"type": "org-pick", "index": ALL}, "aria-checked"),
+    Output({"type": "org-item", "index": ALL}, "hidden"),
+    Output("orgs", "value"),
+    Output("org-count", "children"),
+    Input("org-filter", "value"),
+    Input({"type": "org-pick", "index": ALL}, "n_clicks"),
+    State("orgs-opened", "data"),
+    State({"type": "org-pick", "index": ALL}, "id"),
+    State({"type": "org-pick", "index": ALL}, "children"),
+    prevent_initial_call=True,
+)
 
 
 COMPARE_TERMS = [
@@ -87,7 +130,7 @@ def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
     record = compare.record_sentence(records, grain)
     sentences = [
         record.removesuffix(".") + note + "." if note and record else record,
-        compare.spread_sentence(records),
+        None if view.standard else compare.spread_sentence(records),
         compare.together_sentence(part, len(view.orgs)),
     ]
     return html.Section(

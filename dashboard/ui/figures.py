@@ -194,3 +194,56 @@ def spc_figure(result: SpcResult, unit: str, target: float | None) -> go.Figure:
                 marker={"symbol": symbol, "size": size, "color": colour,
                         "line": {"width": 1, "color": INK}}))  # fmt: skip
     return _time_series(figure, unit)
+
+
+NAMED_HOVER = "%{hovertext}, %{x|%b %Y}: %{y:.1f}<extra></extra>"
+CHOSEN_MARKERS = ("circle", "square", "diamond", "x", "star", "hexagon")
+CHOSEN_COLOURS = (INK, VERMILLION, PURPLE, BLUE, INK, VERMILLION)
+REFERENCE = {
+    "best": ("dash", "triangle-up"),
+    "worst": ("dash", "triangle-down"),
+}
+
+
+def compare_figure(
+    lines: list[tuple[str, str, pl.DataFrame]], unit: str, target: float | None
+) -> go.Figure:
+    """Organisations month by month (`lines`: name, role, frame of month and value), each
+    chosen one a solid line with its own marker; the group's best and worst dashed with
+    triangles; its average a thick grey line; the standard's target dotted."""
+    scale = SCALE.get(unit, 1.0)
+    figure = go.Figure()
+    chosen = 0
+    for name, role, frame in lines:
+        xs, ys = list(frame["month"]), [None if v is None else v * scale for v in frame["value"]]
+        line: dict[str, object]
+        marker: dict[str, object]
+        if role == "average":
+            line, marker = {"color": GREY, "width": 4}, {"size": 1}
+        elif role in REFERENCE:
+            dash, symbol = REFERENCE[role]
+            line, marker = (
+                {"color": GREY, "width": 1.5, "dash": dash},
+                {"symbol": symbol, "size": 9, "color": GREY},
+            )
+        else:
+            colour = CHOSEN_COLOURS[chosen % len(CHOSEN_COLOURS)]
+            line = {"color": colour, "width": 2.5}
+            marker = {
+                "symbol": CHOSEN_MARKERS[chosen % len(CHOSEN_MARKERS)],
+                "size": 9,
+                "color": colour,
+            }
+            chosen += 1
+        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, line=line,
+                                    marker=marker, connectgaps=False, hovertext=[name] * len(xs),
+                                    hovertemplate=NAMED_HOVER))  # fmt: skip
+    months = sorted({m for _, _, frame in lines for m in frame["month"]})
+    if target is not None and months:
+        figure.add_trace(
+            _line([months[0], months[-1]], [target * scale] * 2, "Standard", "dot", BLUE, 2)
+        )
+    _time_series(figure, unit)
+    if unit == "share":
+        figure.update_yaxes(ticksuffix="%")
+    return figure
