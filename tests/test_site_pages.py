@@ -196,9 +196,13 @@ def test_walk_the_league_table_by_keyboard_on_a_phone(browser: Browser, site: st
         if first.evaluate("a => a === document.activeElement"):
             break
     expect(first).to_be_focused()
-    for name in names[1:]:  # each department link in turn, in table order
+    verdicts = region.locator("a[href^='/verdicts/']")
+    for i, name in enumerate(names[1:]):  # each row's department, then its verdicts, in order
+        page.keyboard.press("Tab")
+        expect(verdicts.nth(i)).to_be_focused()
         page.keyboard.press("Tab")
         expect(region.get_by_role("link", name=name, exact=True)).to_be_focused()
+    page.keyboard.press("Shift+Tab")  # the row before's verdicts, then its department
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(f"{names[-2]}, July 2015")
