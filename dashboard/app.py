@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard.api import downloads, feeds
+from dashboard.api import chart_files, downloads, feeds
 from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
 from dashboard.web import (
@@ -108,6 +108,7 @@ limits.register(app)
 unavailable.register(server)
 downloads.register(server)
 feeds.register(server)
+chart_files.register(server)
 sitemap.register(server)
 callback_cache.register(server)
 security.register(app)

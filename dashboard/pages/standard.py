@@ -15,6 +15,7 @@ from dash import html
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, tables, whose
+from dashboard.ui.chart_links import ChartAddress, series_address
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
@@ -75,7 +76,11 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
         return standard_not_found(slug)
     org, row = found
     periods = standard_series.series_periods(slug or "", standard or "")
-    body = daily_body(slug or "", row, periods) if row["grain"] == "day" else periodic_body(periods)
+    address = series_address(slug or "", standard or "")
+    if row["grain"] == "day":
+        body = daily_body(slug or "", row, periods, address)
+    else:
+        body = periodic_body(periods, address)
     return html.Div(
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
@@ -102,7 +107,7 @@ def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
     return [links.download_links("records", view, "these figures")]
 
 
-def periodic_body(periods: pl.DataFrame) -> list[Any]:
+def periodic_body(periods: pl.DataFrame, address: ChartAddress | None = None) -> list[Any]:
     """A monthly or yearly standard: its record, strip, SPC chart and table of periods."""
     grain = str(periods["grain"][0])
     noun = "fiscal year" if grain == "fiscal_year" else "month"
@@ -121,12 +126,14 @@ def periodic_body(periods: pl.DataFrame) -> list[Any]:
             className="facts",
         ),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
-        spc_panel(periods, chart, "Process limits each " + noun, 2, noun),
+        spc_panel(periods, chart, "Process limits each " + noun, 2, noun, address=address),
         tables.months_table(periods),
     ]
 
 
-def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
+def daily_body(
+    slug: str, row: dict[str, Any], days: pl.DataFrame, address: ChartAddress | None = None
+) -> list[Any]:
     """A daily standard: days met over all its days, and month by month, pooled and charted."""
     pooled = standard_series.pooled_months(slug, str(row["series"]))
     days_record = standard_series.series_record(days, "day")
@@ -155,6 +162,7 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
             level=2,
             what="The pooled share on time met the standard"
             + whose.caption_note(str(row["standard_id"])),
+            address=address,
         ),
         tables.days_met_months_table(
             pooled, f"{row['service']}: days met each month{whose.caption_note(row['standard_id'])}"
