@@ -8,6 +8,7 @@ import dash
 from dash import Dash, html
 
 from dashboard.api import chart_files, downloads, feeds
+from dashboard.ui.citation import cite_pages
 from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
 from dashboard.web import (
@@ -100,6 +101,7 @@ app = Dash(
     index_string=INDEX,
 )
 app.layout = shell
+cite_pages(dash.page_registry, skip=not_found.NOT_FOUND_PAGE)
 guard_pages(dash.page_registry)
 dash.hooks.index()(prerender.hook(shell))
 dash.hooks.index()(name_the_view)
