@@ -69,7 +69,7 @@ clean:
 bench-ingest: setup
 	$(PY) benchmarks/bench_ingest.py
 
-## Time the streamed CSV export against DuckDB's COPY and Datasette (5M rows; several minutes).
+## Time the streamed CSV and xlsx exports against DuckDB's COPY and Datasette (5M rows; several minutes).
 .PHONY: bench-export
 bench-export: setup
 	$(PY) benchmarks/bench_export.py
