@@ -146,11 +146,13 @@ EMBED_PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>body{{margin:0;font:16px/1.4 system-ui,sans-serif;color:#0b0c0c;background:#fff}}
 figure{{margin:0}}img{{display:block;width:100%;height:auto}}
-figcaption{{padding:4px 8px;font-size:14px}}a{{color:#1d70b8}}</style></head>
-<body><figure><img src="{image}" alt="{alt}" width="{width}" height="{height}">
+figcaption{{padding:4px 8px;font-size:14px}}a{{color:#1d70b8}}
+.hidden{{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}}</style>
+</head><body><main><h1 class="hidden">{title}</h1>
+<figure><img src="{image}" alt="{alt}" width="{width}" height="{height}">
 <figcaption><a href="{page}" target="_blank" rel="noopener">See the figures in full
 on the Service Standards Tracker</a>. {period}. Source: {source}.</figcaption></figure>
-</body></html>"""
+</main></body></html>"""
 
 
 def embed(path: str) -> flask.Response:
