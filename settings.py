@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         description="Base URL of a mirror laid out like the data folder; `python -m ingest "
         "fetch` downloads from it instead of each publisher's URL.",
     )
+    browser_path: Path = Field(
+        Path("/usr/bin/chromium"),
+        description="Chromium that draws charts as PNG and SVG files (through kaleido).",
+    )
     today: dt.date | None = Field(
         None, description="Override for 'today' (the one clock); unset means the system date."
     )

@@ -7,7 +7,8 @@ from pathlib import Path
 import dash
 from dash import Dash, html
 
-from dashboard.api import downloads, feeds
+from dashboard.api import chart_files, downloads, feeds
+from dashboard.ui.citation import cite_pages
 from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
 from dashboard.web import (
@@ -101,6 +102,7 @@ app = Dash(
     index_string=INDEX,
 )
 app.layout = shell
+cite_pages(dash.page_registry, skip=not_found.NOT_FOUND_PAGE)
 guard_pages(dash.page_registry)
 dash.hooks.index()(prerender.hook(shell))
 dash.hooks.index()(name_the_view)
@@ -109,6 +111,7 @@ limits.register(app)
 unavailable.register(server)
 downloads.register(server)
 feeds.register(server)
+chart_files.register(server)
 sitemap.register(server)
 plotly_bundle.register(server)
 callback_cache.register(server)

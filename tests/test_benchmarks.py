@@ -20,7 +20,7 @@ TINY = ["--rows", "20000"]
         ("bench_metrics.py", [*TINY, "--repeat", "1", "--tmp", "TMP"], "full recompute / single"),
         ("bench_ingest.py", [*TINY, "--repeat", "1", "--profile", "never", "--tmp", "TMP"],
          "ours / bare"),
-        ("bench_export.py", [*TINY, "--skip-datasette"], "site: /download/records.csv"),
+        ("bench_export.py", [*TINY, "--skip-datasette"], "site: /download/records.xlsx"),
     ],
 )  # fmt: skip
 def test_benchmark_runs_end_to_end(

@@ -19,8 +19,8 @@ from tests.helpers import fetch
 
 # The contract: each dataset's columns, in order, with their Frictionless types.
 CONTRACT = {
-    "league": """rank:integer rank_status:string organisation:string peer_group:string
-        grain:string
+    "league": """rank:integer rank_status:string jurisdiction:string organisation:string
+        peer_group:string month:date period:string grain:string
         standard_id:string performance:number performance_numerator:integer
         performance_denominator:integer performance_unit:string periods_met:integer
         periods_judged:integer periods_no_data:integer share_met:number
@@ -235,3 +235,30 @@ def test_data_package_describes_every_dataset(site: str) -> None:
     titles = {licence["title"] for licence in package["licenses"]}
     assert "Open Government Licence v3.0" in titles
     assert any(s["title"] == "Boston 311 service requests" for s in package["sources"])
+
+
+def test_league_rows_say_their_area_period_and_standard(
+    site: str, bundled_con: duckdb.DuckDBPyConnection
+) -> None:
+    # By hand: the league table's own rows for each view, and the window in words.
+    for query, area, month, period in (
+        ("jurisdiction=boston&month=2015-07", "Boston", "2015-07-01", "July 2015"),
+        ("jurisdiction=government-of-canada&month=2023-04", "Government of Canada",
+         "2023-04-01", "fiscal year 2023-24"),
+        ("jurisdiction=nhs-england&month=2025-06&peer_group=type-1", "NHS England",
+         "2025-06-01", "12 months to June 2025"),
+    ):  # fmt: skip
+        status, _, body = fetch(f"{site}/download/league.csv?{query}")
+        assert status == 200
+        rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        assert {(r["jurisdiction"], r["month"], r["period"]) for r in rows} == {
+            (area, month, period)
+        }, query
+        [standard] = {r["standard_id"] for r in rows}  # the view's one standard
+        group = "AND peer_group = 'type-1'" if "peer_group" in query else ""
+        [(count,)] = bundled_con.sql(
+            f"""SELECT count(*) FROM league WHERE jurisdiction = $j AND month = $m::DATE
+                AND standard_id = $s {group}""",
+            params={"j": area, "m": month, "s": standard},
+        ).fetchall()
+        assert len(rows) == count > 0, query

@@ -13,6 +13,7 @@ from dashboard.api import links
 from dashboard.pages._glance import glance, period_glance, worst_first, year_glance
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, terms, whose
+from dashboard.ui.chart_links import series_address
 from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.measures import other_measures, take_up_section
@@ -80,6 +81,7 @@ def pooled_trend(slug: str, service_slug: str, service: str, note: str) -> html.
         series.series_spc(pooled),
         f"{service}: pooled share on time each month{note}",
         what="The pooled share on time met the standard" + note,
+        address=series_address(slug, service_slug),
     )
 
 
@@ -190,7 +192,11 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) 
                     className="headline",
                 ),
                 tables.months_strip(part, f"{part['service'][0]}: each month's verdict"),
-                monthly_spc_panel(part, f"{part['service'][0]}: process limits each month"),
+                monthly_spc_panel(
+                    part,
+                    f"{part['service'][0]}: process limits each month",
+                    address=series_address(slug, keys[part["standard_id"][0]]),
+                ),
                 tables.months_table(
                     part,
                     tables.period_links(

@@ -18,6 +18,7 @@ from dashboard.pages._league_view import (
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
 from dashboard.ui import charts, currency, forms, tables, terms, whose
+from dashboard.ui.chart_links import ChartAddress, league_address
 from dashboard.ui.group import ends_parts, headline_parts, trend_parts
 from dashboard.ui.sentences import group_noun
 from dashboard.ui.text import aria
@@ -124,7 +125,7 @@ def layout(
                 className="view-controls",
                 **aria(labelledby="view-controls-heading"),
             ),
-            funnel_panel(league, area.name, window),
+            funnel_panel(league, area.name, window, league_address(view)),
             links.download_links(
                 "records", {"jurisdiction": area.slug}, f"every judged period for {area.name}"
             ),
@@ -171,13 +172,15 @@ BANDS = (
 )
 
 
-def funnel_panel(league: pl.DataFrame, area: str, window: str) -> html.Div | html.P:
+def funnel_panel(
+    league: pl.DataFrame, area: str, window: str, address: ChartAddress | None = None
+) -> html.Div | html.P:
     """The league's performance as a funnel plot, beneath the table that holds its figures;
     a measure with no suitable funnel (a time without its spread) says so instead."""
     if league.height and league["performance_denominator"].is_null().all():
         return html.P(NO_FUNNEL, className="hint")
     chart = charts.funnel_chart(league, funnel_curve(league), area, window)
-    return charts.chart_panel(chart, level=2)
+    return charts.chart_panel(chart, level=2, address=address)
 
 
 NO_FUNNEL = (

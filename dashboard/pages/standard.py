@@ -15,6 +15,7 @@ from dash import html
 from dashboard.api import links
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, tables, terms, whose
+from dashboard.ui.chart_links import ChartAddress, series_address
 from dashboard.ui.charts import spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.sentences import change_sentences, months_met_sentence, record_sentences
@@ -76,11 +77,11 @@ def layout(slug: str | None = None, standard: str | None = None, **_unknown: str
     org, row = found
     periods = standard_series.series_periods(slug or "", standard or "")
     base = f"/department/{slug}/{standard}"
-    body = (
-        daily_body(slug or "", row, periods)
-        if row["grain"] == "day"
-        else periodic_body(periods, base)
-    )
+    address = series_address(slug or "", standard or "")
+    if row["grain"] == "day":
+        body = daily_body(slug or "", row, periods, address)
+    else:
+        body = periodic_body(periods, base, address)
     return html.Div(
         [
             html.P(html.A(f"← {org['organisation']}", href=f"/department/{slug}")),
@@ -115,7 +116,9 @@ def download_links(slug: str, row: dict[str, Any]) -> list[html.P]:
     return [links.download_links("records", view, "these figures")]
 
 
-def periodic_body(periods: pl.DataFrame, base: str) -> list[Any]:
+def periodic_body(
+    periods: pl.DataFrame, base: str, address: ChartAddress | None = None
+) -> list[Any]:
     """A monthly or yearly standard: its record, strip, SPC chart and table of periods, each
     period linking to the published row it was judged on (under `base`, the series' page)."""
     grain = str(periods["grain"][0])
@@ -137,12 +140,14 @@ def periodic_body(periods: pl.DataFrame, base: str) -> list[Any]:
             className="facts",
         ),
         tables.months_strip(periods, f"Each {noun}'s verdict", label_of),
-        spc_panel(periods, chart, "Process limits each " + noun, 2, noun),
+        spc_panel(periods, chart, "Process limits each " + noun, 2, noun, address=address),
         tables.months_table(periods, tables.period_links(base, grain)),
     ]
 
 
-def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
+def daily_body(
+    slug: str, row: dict[str, Any], days: pl.DataFrame, address: ChartAddress | None = None
+) -> list[Any]:
     """A daily standard: days met over all its days, and month by month, pooled and charted."""
     pooled = standard_series.pooled_months(slug, str(row["series"]))
     days_record = standard_series.series_record(days, "day")
@@ -173,6 +178,7 @@ def daily_body(slug: str, row: dict[str, Any], days: pl.DataFrame) -> list[Any]:
             level=2,
             what="The pooled share on time met the standard"
             + whose.caption_note(str(row["standard_id"])),
+            address=address,
         ),
         tables.days_met_months_table(
             pooled, f"{row['service']}: days met each month{whose.caption_note(row['standard_id'])}"

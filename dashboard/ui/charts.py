@@ -10,6 +10,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard.ui import figures
+from dashboard.ui.chart_links import ChartAddress, chart_links
 from dashboard.ui.figures import CONFIG
 from dashboard.ui.tables import captioned_table
 from dashboard.ui.text import aria, value_text
@@ -136,8 +137,11 @@ def spc_chart(
 HEADINGS = {2: html.H2, 3: html.H3}
 
 
-def chart_panel(chart: Chart, table: Any = None, level: int = 3) -> html.Div:
-    """The chart under its finding, its summary beside it, its figures as a table below.
+def chart_panel(
+    chart: Chart, table: Any = None, level: int = 3, address: ChartAddress | None = None
+) -> html.Div:
+    """The chart under its finding, its summary beside it, its figures as a table below;
+    with an `address`, links to it as PNG and SVG and the code to embed it.
 
     The drawing is one image to assistive technology, named by its finding; the summary and
     the table carry the same figures in text.
@@ -163,6 +167,7 @@ def chart_panel(chart: Chart, table: Any = None, level: int = 3) -> html.Div:
                 ],
                 className="chart-body",
             ),
+            chart_links(address, chart.title) if address else None,
             table,
         ],
         className="chart",
@@ -213,18 +218,21 @@ def spc_panel(
     level: int = 3,
     noun: str = "month",
     what: str = "Met the standard",
+    address: ChartAddress | None = None,
 ) -> html.Div | html.P:
     """A series as an SPC chart with its verdicts in words and its figures as a table."""
     ordered = part.sort("period_start")
     if result is None:
         return html.P(too_few_to_chart(ordered), className="hint")
     chart = spc_chart(result, ordered, noun, what)
-    return chart_panel(chart, spc_table(result, str(part["unit"][0]), caption), level)
+    return chart_panel(chart, spc_table(result, str(part["unit"][0]), caption), level, address)
 
 
-def monthly_spc_panel(part: pl.DataFrame, caption: str, level: int = 3) -> html.Div | html.P:
+def monthly_spc_panel(
+    part: pl.DataFrame, caption: str, level: int = 3, address: ChartAddress | None = None
+) -> html.Div | html.P:
     """A monthly standard's series (rows of `judgements`), charted with the SPC ingest stored."""
-    return spc_panel(part, queries.standard_spc(part), caption, level)
+    return spc_panel(part, queries.standard_spc(part), caption, level, address=address)
 
 
 def too_few_to_chart(part: pl.DataFrame) -> str:

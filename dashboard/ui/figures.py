@@ -6,7 +6,9 @@ white; every meaning is carried by shape or line pattern as well as colour.
 
 from __future__ import annotations
 
+import html
 import math
+import textwrap
 
 import plotly.graph_objects as go
 import polars as pl
@@ -247,3 +249,35 @@ def compare_figure(
     if unit == "share":
         figure.update_yaxes(ticksuffix="%")
     return figure
+
+
+TITLE_WIDTH = 88  # characters a line of the exported title holds at the export width
+SOURCE_PREFIX = "Source: "
+
+
+def _wrapped(text: str, width: int = TITLE_WIDTH) -> tuple[str, int]:
+    """The text broken into lines for plotly (which never wraps), and how many lines."""
+    lines = textwrap.wrap(text, width) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines), len(lines)
+
+
+def as_file(
+    figure: go.Figure, title: str, source: str, period: str, height: int = 640
+) -> go.Figure:
+    """A page's figure made to stand alone as an image: its finding as the title above, and
+    the period and source beneath, so a copy that travels without the page still says them."""
+    stand_alone = go.Figure(figure)
+    heading, lines = _wrapped(title)
+    footnote, notes = _wrapped(f"{period}. {SOURCE_PREFIX}{source}", 110)
+    stand_alone.update_layout(
+        # Plotly sets a title's top by its first line alone: start it a line down.
+        title={"text": heading, "x": 0.01, "xanchor": "left", "y": 1 - 32 / height,
+               "yref": "container", "yanchor": "top",
+               "font": {"size": 18, "color": INK}},
+        margin={"t": 24 * lines + 56, "b": 96 + 18 * notes, "l": 64, "r": 24},
+        legend={"y": 1.01, "yanchor": "bottom"},
+        annotations=[{"text": footnote, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                      "yshift": -76, "xanchor": "left", "yanchor": "top", "align": "left",
+                      "showarrow": False, "font": {"size": 12, "color": GREY}}],
+    )  # fmt: skip
+    return stand_alone

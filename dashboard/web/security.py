@@ -16,8 +16,13 @@ HEADERS = {
 }
 
 
-def content_security_policy(script_hashes: Sequence[str]) -> str:
-    """Scripts only from this origin or Dash's own inline scripts, matched by hash."""
+# Chart-only pages made for other sites' <iframe>s; every other page refuses to be framed.
+EMBEDDABLE = "/embed/"
+
+
+def content_security_policy(script_hashes: Sequence[str], framed_by: str = "'none'") -> str:
+    """Scripts only from this origin or Dash's own inline scripts, matched by hash; framed
+    only by `framed_by` (no one, except on the embed pages)."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
@@ -27,7 +32,7 @@ def content_security_policy(script_hashes: Sequence[str]) -> str:
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "frame-ancestors": [framed_by],
     }
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 
@@ -38,10 +43,13 @@ def register(app: Dash) -> None:
     def add_headers(response: flask.Response) -> flask.Response:
         # Hashed per response, not at import: Dash Pages adds its inline title script on the
         # first request, and hashing two short strings costs microseconds.
-        policy = content_security_policy([*app.csp_hashes(), TAKEOVER_HASH])
+        embeddable = flask.request.path.startswith(EMBEDDABLE)
+        hashes = [*app.csp_hashes(), TAKEOVER_HASH]
+        policy = content_security_policy(hashes, "*" if embeddable else "'none'")
         response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+            if not (embeddable and name == "X-Frame-Options"):
+                response.headers.setdefault(name, value)
         return response
 
     app.server.after_request(add_headers)

@@ -10,6 +10,8 @@ from metrics.datasets.base import (
     INT,
     ORG,
     SET_BY,
+    WHERE,
+    D,
     Dataset,
     Filters,
     N,
@@ -17,6 +19,7 @@ from metrics.datasets.base import (
     S,
     fields,
 )
+from metrics.grain import Grain
 
 
 def change_status(name: str) -> pl.Expr:
@@ -52,6 +55,10 @@ def read(f: Filters, con: duckdb.DuckDBPyConnection) -> Rows:
         .otherwise(None).alias("rank_status"),
         *(status(n) for n in ("share_met", "share_lower", "share_upper")),
         *(change_status(n) for n in ("change_previous", "change_year")),
+        pl.lit(f.month, pl.Date).alias("month"),
+        pl.col("grain").replace_strict(
+            {g: Grain(g).window(f.month) for g in frame["grain"].unique()}, return_dtype=pl.String
+        ).alias("period"),
     )  # fmt: skip
     return frame.select(DATASET.names)
 
@@ -68,10 +75,16 @@ DATASET = Dataset(
         ("rank", INT, "Rank by performance (monthly and yearly sources; lower first for a "
                       "time) or by share of service-days met (daily sources); ties share "
                       "a rank"), ("rank_status", S),
+        WHERE,
         ORG,
         ("peer_group", S, "The peer group whose members the row is ranked and banded among "
                           "(an id of the area's groups, as in the league page's "
                           "peer_group=); an organisation may be in several, each its own row"),
+        ("month", D, "The league's month (the month= asked for): the window is this month "
+                     "for daily standards, the 12 months to it for monthly ones, the fiscal "
+                     "year starting in it for yearly ones"),
+        ("period", S, "The league window in words: 'July 2015', '12 months to June 2025', "
+                      "'fiscal year 2023-24'"),
         ("grain", S, "Period each standard is judged over: day, month or fiscal_year"),
         ("standard_id", S, "The catalog standard the row is judged on; 'all' pools every "
                            "standard's periods-met record where an area has several"),
