@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG_ID = r"^[a-z0-9][a-z0-9-]*$"
 DEFAULT_GROUP = "all"
@@ -59,7 +59,22 @@ class PeerGroupSpec(Strict):
         description="The standard id its members are compared on; absent: each of the "
         "area's standards, chosen on the league.",
     )
+    headline_standard: str | None = Field(
+        None,
+        description="Where members are compared on each of the area's standards: the one the "
+        "league opens on (a reader's first question is one figure); absent: every standard's "
+        "periods met, pooled.",
+    )
     members: MembershipRule = Field(default_factory=MembershipRule)
+
+    @model_validator(mode="after")
+    def one_standard_or_a_headline(self) -> PeerGroupSpec:
+        if self.standard is not None and self.headline_standard is not None:
+            raise ValueError(
+                "a group compared on one standard (standard) has no other to open on: "
+                "leave out headline_standard"
+            )
+        return self
 
 
 class Declared(Strict):
@@ -82,6 +97,7 @@ def problems(entries: Sequence[Declared]) -> list[str]:
             for i, group in enumerate(entry.groups):
                 where = f"{entry.path}: peer_groups.{i}"
                 for key, value in (("standard", group.standard),
+                                   ("headline_standard", group.headline_standard),
                                    ("members.judged_on", group.members.judged_on)):  # fmt: skip
                     if value is not None and value not in standards:
                         found.append(

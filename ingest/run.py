@@ -128,9 +128,10 @@ def write_peer_groups(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> 
             declared = [(None, every)]
         for position, (source_id, g) in enumerate(declared, start=1):
             con.execute(
-                "INSERT INTO peer_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO peer_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [area, g.id, position, source_id, g.label, g.description, g.standard,
-                 g.members.judged_on, g.members.name_matches, g.members.not_in],
+                 g.members.judged_on, g.members.name_matches, g.members.not_in,
+                 g.headline_standard],
             )  # fmt: skip
 
 

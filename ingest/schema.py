@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS peer_groups (
     jurisdiction VARCHAR NOT NULL, peer_group VARCHAR NOT NULL, position INTEGER NOT NULL,
     source_id VARCHAR, label VARCHAR NOT NULL, description VARCHAR NOT NULL,
     standard_id VARCHAR, judged_on VARCHAR, name_matches VARCHAR, not_in VARCHAR[] NOT NULL,
+    headline_standard VARCHAR,
     PRIMARY KEY (jurisdiction, peer_group)
 );
 -- Organisations that changed name or code, as the catalog declares them: a row published
@@ -108,7 +109,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

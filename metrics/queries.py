@@ -96,15 +96,19 @@ def league_standards(
     area's first), the default first.
 
     Columns: standard_id ('all' pools every standard's periods-met record where an area has
-    several), wording. The default is the single standard, or 'all' where there are several.
+    several), wording. The default is the single standard; where there are several, the
+    group's declared headline standard, or else 'all'.
     """
     group = peer_group or default_peer_group(jurisdiction, con)
     return read_frame(
         """SELECT l.standard_id,
                   coalesce(any_value(s.wording), 'Every standard: periods met') AS wording
            FROM league l LEFT JOIN standards s ON s.standard_id = l.standard_id
+           LEFT JOIN peer_groups g ON g.jurisdiction = l.jurisdiction
+                AND g.peer_group = l.peer_group
            WHERE l.jurisdiction = $j AND l.peer_group = $g GROUP BY l.standard_id
-           ORDER BY l.standard_id <> 'all', l.standard_id""",
+           ORDER BY bool_or(l.standard_id = g.headline_standard) IS NOT TRUE,
+                    l.standard_id <> 'all', l.standard_id""",
         {"j": jurisdiction, "g": group},
         con,
     )

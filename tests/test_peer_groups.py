@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -234,7 +235,14 @@ GROUP = '\n[[peer_groups]]\nid = "x"\nlabel = "X"\ndescription = "Some."\n'
         (GROUP.replace('"x"', '"type-1"'), "peer_groups.3.id: 'type-1' is declared twice"),
         (GROUP + 'member = { judged_on = "nhs-ae-4-hours" }\n',
          "peer_groups.3.member: unknown key 'member'; did you mean 'members'? (allowed here: "
-         "description, id, label, members, standard)"),
+         "description, headline_standard, id, label, members, standard)"),
+        (GROUP + 'headline_standard = "arp-c1-mean"\n',
+         "peer_groups.3.headline_standard: unknown standard 'arp-c1-mean' (the standards of "
+         "NHS England: nhs-ae-12-hours-decision-to-admit, nhs-ae-4-hours, "
+         "nhs-ae-type-1-4-hours)"),
+        (GROUP + 'standard = "nhs-ae-4-hours"\nheadline_standard = "nhs-ae-4-hours"\n',
+         "a group compared on one standard (standard) has no other to open on: leave out "
+         "headline_standard"),
         (GROUP + 'members = { judged = "nhs-ae-4-hours" }\n',
          "peer_groups.3.members.judged: unknown key 'judged'; did you mean 'judged_on'? "
          "(allowed here: judged_on, name_matches, not_in)"),
@@ -279,3 +287,29 @@ def test_methodology_lists_each_area_groups(browser: Browser, site: str) -> None
     every = table.locator("tr", has=page.get_by_role("rowheader", name="(all-providers)"))
     expect(every.locator("td").nth(2)).to_have_text("Each of the area's standards")
     close(page)
+
+
+AMBULANCE = "NHS England ambulance services"
+
+
+def test_the_ambulance_league_opens_on_its_declared_headline_standard(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    """The ambulance trusts' group declares the Category 1 mean as the standard its league
+    opens on; the six standards pooled as periods met stay one choice away. Best and worst
+    worked out from AmbSYS.csv by hand: the mean of column A25 (C1 mean, seconds) over
+    February 2020 to January 2021 is 386.5 s for North East (RX6, 12 months) and 579.8 s for
+    the Isle of Wight (R1F, 12 months)."""
+    choices = queries.league_standards(AMBULANCE, bundled_con)
+    assert choices["standard_id"].to_list()[:2] == ["arp-c1-mean", "all"]
+    league = queries.league_table(AMBULANCE, dt.date(2021, 1, 1), bundled_con)
+    assert set(league["standard_id"]) == {"arp-c1-mean"}
+    ranked = league.filter(pl.col("rank").is_not_null()).sort("rank")
+    assert ranked.height == 11
+    best, worst = ranked.row(0, named=True), ranked.row(-1, named=True)
+    assert best["organisation"].startswith("NORTH EAST AMBULANCE SERVICE")
+    assert best["performance"] == pytest.approx(386.5)
+    assert worst["organisation"] == "ISLE OF WIGHT NHS TRUST"
+    assert worst["performance"] == pytest.approx(579.8333, abs=1e-3)
+    every = queries.league_table(AMBULANCE, dt.date(2021, 1, 1), bundled_con, standard="all")
+    assert set(every["standard_id"]) == {"all"}
