@@ -93,7 +93,9 @@ def test_monthly_standard_page_reloads_as_the_same_view(
     expect(page.locator("h1")).to_have_text(
         "A&E: seen within 4 hours, AIREDALE NHS FOUNDATION TRUST"
     )
-    expect(page.locator(".headline")).to_have_text("Met its standard in 0 of 13 months judged")
+    expect(page.locator(".headline")).to_have_text(
+        "Met its standard in 0 of 13 months judged (against NHS England's standard: ≥ 95%)"
+    )
     strip = page.get_by_role("list", name="Each month's verdict")
     expect(strip.get_by_role("listitem")).to_have_count(13)
     expect(strip.get_by_role("listitem").first).to_contain_text("Not met")

@@ -36,5 +36,5 @@ PAGES = (
         1,
         790 * KB,
     ),
-    Page("/compare", "/compare", 0, 340 * KB),
+    Page("/compare", "/compare", 1, 800 * KB),  # a chart since the compare rebuild: 724 kB
 )
