@@ -5,7 +5,10 @@ and recording every attempt in job_runs.jsonl beside the warehouse."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,10 +16,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import Browser
 
 from ingest.jobs import job_runs, jobs_path
 from ingest.lock import writer_lock
 from settings import ROOT
+from tests.conftest import serve
+from tests.helpers import fetch, query
+from tests.test_accessibility import open_page, serious_violations
 from tests.test_fetch import SHARED, serving
 
 SOURCE = "nhs-ambsys"
@@ -122,3 +129,56 @@ def test_a_second_scheduler_while_the_lock_is_held_records_busy_and_runs_nothing
     runs = job_runs(warehouse(home))
     assert runs.select("source", "outcome").rows() == [(SOURCE, "busy")]
     assert not (home / "data").exists() and not warehouse(home).exists()
+
+
+def test_status_and_healthz_tell_an_operator_what_ran_and_what_is_due(
+    home: Path, tmp_path: Path, browser: Browser
+) -> None:
+    """The real scheduler loads AmbSYS, then fails twice on its next due day (an empty
+    mirror); the real site shows both in words, /healthz the published warehouse."""
+    empty = tmp_path / "empty-mirror"
+    empty.mkdir()
+    with serving(SHARED) as mirror:
+        assert schedule(home, mirror, "2026-12-05").returncode == 0
+    from ingest.schedule import next_due
+
+    due_on = next_due(warehouse(home))[SOURCE]
+    with serving(empty) as mirror:
+        failed = schedule(
+            home, mirror, due_on.isoformat(), schedule_retries="1", schedule_backoff_seconds="0"
+        )
+    assert failed.returncode == 1
+    runs = job_runs(warehouse(home))
+    assert runs["outcome"].to_list() == ["succeeded", "failed", "failed"]
+    meta = {str(k): str(v) for k, v in query(warehouse(home), "SELECT key, value FROM meta")}
+    with serve(warehouse(home)) as base:
+        status, headers, body = fetch(base + "/healthz")
+        page_status, _, page = fetch(base + "/status")
+        view = open_page(browser, base + "/status", 375, bypass_csp=True)
+        serious = serious_violations(view)
+        view.context.close()
+        warehouse(home).write_bytes(b"")  # no readable warehouse: a new worker has none
+        with serve(warehouse(home)) as broken:
+            down, down_headers, down_body = fetch(broken + "/healthz")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    health = json.loads(body)
+    published = dt.datetime.fromisoformat(meta["published_at"]).replace(tzinfo=dt.UTC)
+    assert health["warehouse_version"] == meta["warehouse_version"]
+    assert dt.datetime.fromisoformat(health["published_at"]) == published
+    assert 0 <= health["age_seconds"] < 600
+    # AmbSYS's latest figures are from 2021: with the system date, its next figures are late.
+    assert health["sources_overdue"] == [SOURCE]
+
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.decode())).split())
+    assert page_status == 200
+    started = runs["started"][2]
+    assert f"{started:%-d %B %Y}, {started:%H:%M} UTC: failed (attempt 2): HTTPError: " in text
+    success = runs["finished"][0]
+    assert f"{success:%-d %B %Y}, {success:%H:%M} UTC: 1 file, 798 rows loaded" in text
+    assert f"{due_on:%-d %B %Y}: overdue, not yet published" in text
+    assert "2 failed attempts since the last success; the latest: HTTPError: HTTP Error 404" in text
+    assert not serious, serious
+
+    assert down == 503 and down_headers["Content-Type"] == "application/json"
+    assert json.loads(down_body)["status"] == "unavailable"
+    assert down_headers["Retry-After"] == "30"
