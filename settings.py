@@ -48,6 +48,24 @@ class Settings(BaseSettings):
         description="Base URL of a mirror laid out like the data folder; `python -m ingest "
         "fetch` downloads from it instead of each publisher's URL.",
     )
+    schedule_retries: int = Field(
+        3,
+        ge=0,
+        description="Times `python -m ingest schedule` tries a source's fetch again after it "
+        "fails, before leaving it for its next turn.",
+    )
+    schedule_backoff_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="Wait before the scheduler's first retry of a failed fetch; each further "
+        "retry waits twice as long as the one before.",
+    )
+    schedule_poll_seconds: float = Field(
+        3600.0,
+        gt=0,
+        description="How often `python -m ingest schedule` looks for sources whose next "
+        "figures are due.",
+    )
     browser_path: Path = Field(
         Path("/usr/bin/chromium"),
         description="Chromium that draws charts as PNG and SVG files (through kaleido).",

@@ -20,6 +20,7 @@ from dashboard.web import (
     renamed,
     security,
     sitemap,
+    status,
     unavailable,
 )
 from dashboard.web.compression import compressing_server
@@ -113,6 +114,7 @@ downloads.register(server)
 feeds.register(server)
 chart_files.register(server)
 sitemap.register(server)
+status.register(server, shell)
 plotly_bundle.register(server)
 callback_cache.register(server)
 security.register(app)

@@ -1,8 +1,10 @@
-"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `status`, `ensure`, `check`, `remove`.
+"""Command line: `python -m ingest run|fetch [SOURCE_ID]`, `schedule [--once]`, `status`,
+`ensure`, `check`, `remove`.
 
 Exit status: 0 done; 1 a file was refused; 2 a catalog or usage error; 3 nothing could be
 published (no room on the disk, or another writer published meanwhile); 75 another run is
-publishing and --no-wait was given.
+publishing and --no-wait was given (or, for `schedule --once`, a pass found it publishing).
+`schedule --once` exits 1 when a source's last attempt failed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ingest.lock import WriterBusy, writer_lock
 from ingest.publish import PublishRefused
 from ingest.remove import remove
 from ingest.run import RunSummary, run, up_to_date
+from ingest.schedule import schedule
 from settings import get_settings
 
 
@@ -165,6 +168,10 @@ def _parser(mirror: str | None) -> argparse.ArgumentParser:
     help_fetch = "download sources that declare URLs, then load them"
     fetch_p = sub.add_parser("fetch", parents=[loading], help=help_fetch)
     fetch_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
+    help_schedule = "fetch and load each source when its next figures are due, for ever"
+    schedule_p = sub.add_parser("schedule", help=help_schedule)
+    schedule_p.add_argument("--once", action="store_true", help="run what is due, then exit")
+    schedule_p.add_argument("--mirror", default=mirror, help="a mirror laid out like data/")
     help_ensure = "build the warehouse if it is missing, damaged or from older code"
     sub.add_parser("ensure", parents=[waiting], help=help_ensure)
     check_p = sub.add_parser("check", help="show what an entry would load, publishing nothing")
@@ -191,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as err:
         print(f"catalog error: {err}", file=sys.stderr)
         return 2
+    if args.command == "schedule":
+        jobs = schedule(sources, args.mirror, _tell, args.once)
+        if any(job.outcome == "busy" for job in jobs):
+            return EXIT_BUSY
+        last = {job.source: job.outcome for job in jobs}
+        return 1 if "failed" in last.values() else 0
     if args.command == "ensure" and up_to_date(settings.warehouse_path, sources):
         return 0
     only = getattr(args, "source", None)

@@ -353,10 +353,24 @@ def run(
     `progress` is told each file's name as its load starts (the CLI draws a bar with it).
     """
     with writer_lock(warehouse, wait=wait, say=say):
-        kept = set_aside_if_damaged(warehouse)
-        if kept is not None and say:
-            say(f"{warehouse} could not be opened; kept as {kept.name}, rebuilding it whole")
-        return _run_locked(sources, data_dir, warehouse, only, progress)
+        return run_locked(sources, data_dir, warehouse, only, progress, say=say)
+
+
+def run_locked(
+    sources: list[Source],
+    data_dir: Path,
+    warehouse: Path,
+    only: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    say: Callable[[str], None] | None = None,
+) -> RunSummary:
+    """`run` for a caller that already holds the writer lock (the scheduler holds it for
+    its whole pass, fetches included)."""
+    kept = set_aside_if_damaged(warehouse)
+    if kept is not None and say:
+        say(f"{warehouse} could not be opened; kept as {kept.name}, rebuilding it whole")
+    return _run_locked(sources, data_dir, warehouse, only, progress)
 
 
 def _run_locked(

@@ -2,12 +2,14 @@
 
 The reader keeps serving the last good snapshot a worker holds (see metrics.reader); only a
 worker that holds none answers here: pages with a short HTML page, the API and downloads
-with plain text, each with `Retry-After`. Static files (assets, Dash's bundles) still serve.
+with plain text, /healthz with JSON, each with `Retry-After`. Static files (assets, Dash's
+bundles) still serve.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 
 import duckdb
@@ -18,6 +20,7 @@ from metrics.reader import WarehouseMissing, reader
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+HEALTH = "/healthz"  # a load balancer's check: JSON, as dashboard.web.status answers it
 PLAIN = ("/api/", "/download/", "/_dash-")
 MESSAGE = "The figures are being rebuilt. Please try again in a minute."
 
@@ -36,7 +39,10 @@ PAGE = """<!DOCTYPE html>
 
 def unavailable(path: str) -> flask.Response:
     """The 503 answer for `path`: HTML for a page, plain text for the API and downloads."""
-    if path.startswith(PLAIN):
+    if path == HEALTH:
+        answer = json.dumps({"status": "unavailable", "message": MESSAGE})
+        response = flask.Response(answer + "\n", status=503, mimetype="application/json")
+    elif path.startswith(PLAIN):
         response = flask.Response(MESSAGE + "\n", status=503, mimetype="text/plain")
     else:
         body = PAGE.format(message=MESSAGE, path=html.escape(path, quote=True))
