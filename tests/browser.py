@@ -2,7 +2,7 @@
 
 Every page arrives drawn twice for a moment: the server's copy (dashboard/web/prerender.py)
 and Dash's, which replaces it. The tests of how pages behave drive Dash's drawing, as a reader
-does a second later, so the pages they open drop the server's copy as soon as it is parsed;
+does a second later, so the pages they open drop the server's copy as it is parsed;
 tests/test_prerender.py tests the server's copy and the hand-over themselves.
 """
 
@@ -27,10 +27,13 @@ FLAGS = [
 ]
 
 
-DASH_ONLY = """document.addEventListener("DOMContentLoaded", function () {
+# Removed the moment the parser inserts it, so no query of a test ever finds it (at
+# DOMContentLoaded would be too late: the copy's heading could satisfy a wait while Dash's
+# scripts load, and the test then read Dash's page before its content arrived).
+DASH_ONLY = """new MutationObserver(function (records, observer) {
   var copy = document.getElementById("server-rendered");
-  if (copy) { copy.remove(); }
-});"""
+  if (copy) { copy.remove(); observer.disconnect(); }
+}).observe(document, { childList: true, subtree: true });"""
 
 
 class DashDrawn:
