@@ -26,7 +26,8 @@ LEFT JOIN lineage l ON l.jurisdiction = s.jurisdiction AND o.org_level = 'organi
 # not make silently, so the build stops and names them.
 OVERLAPS = """
 SELECT s.jurisdiction, n.organisation, n.measure_id, n.period_start,
-       string_agg(DISTINCT n.org_code || ' ' || n.published_organisation, '; ')
+       string_agg(DISTINCT n.org_code || ' ' || n.published_organisation, '; '
+                  ORDER BY n.org_code || ' ' || n.published_organisation)
 FROM named_observations n JOIN sources s USING (source_id)
 WHERE s.reconciles_with IS NULL
 GROUP BY s.jurisdiction, n.source_id, n.organisation, n.org_level, n.measure_id,
