@@ -23,7 +23,7 @@ from dashboard.pages._glance import figure_beside, figure_text
 from dashboard.web.params import choose_month
 from metrics.grain import Grain
 from tests.helpers import fetch
-from tests.test_accessibility import AXE, AXE_TAGS, describe, open_first_screen, open_page
+from tests.test_accessibility import describe, open_first_screen, open_page, serious_violations
 from tests.test_whose_standard import page_layout, text, walk
 
 AIREDALE = "nhs-england-airedale-nhs-foundation-trust"
@@ -235,11 +235,8 @@ def test_an_nhs_trust_says_its_figure_and_rank_on_the_first_screen(
         box = shown.bounding_box()
         assert box is not None and box["y"] + box["height"] <= 800, (width, box)
     page.screenshot(path=artifacts / f"glance-airedale-{width}.png")
-    page.add_script_tag(path=AXE)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
+    serious = serious_violations(page)
     page.context.close()
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "axe violations:\n" + describe(serious)
 
 
@@ -247,9 +244,6 @@ def test_an_nhs_trust_says_its_figure_and_rank_on_the_first_screen(
 @pytest.mark.parametrize("slug", [EAST_MIDLANDS, TBS])
 def test_ambulance_and_canada_pages_are_axe_clean(browser: Browser, site: str, slug: str) -> None:
     page = open_page(browser, f"{site}/department/{slug}", 375, bypass_csp=True)
-    page.add_script_tag(path=AXE)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
+    serious = serious_violations(page)
     page.context.close()
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "axe violations:\n" + describe(serious)

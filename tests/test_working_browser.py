@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.test_accessibility import AXE, AXE_TAGS, describe, open_page
+from tests.test_accessibility import describe, open_page, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,8 @@ def test_axe_clean_and_no_sideways_scroll(
     page.screenshot(path=artifacts / f"working-{name}-{width}.png", full_page=True)
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
-    page.add_script_tag(path=AXE)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
+    serious = serious_violations(page)
     page.context.close()
-    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "axe violations:\n" + describe(serious)
 
 
