@@ -61,6 +61,23 @@ def test_scotland_is_the_sum_of_its_emergency_departments(phs: Path) -> None:
     assert query(phs, parents) == [("S08000031",)]  # Greater Glasgow and Clyde
 
 
+def test_sites_are_named_from_phs_hospital_codes_list(phs: Path) -> None:
+    # The bundled list (PHS "Hospital Codes", 277 sites) names all 35 emergency departments of
+    # the file, counted with Python's csv module over both files; W107H is in the Western
+    # Isles board (HBT S08000028) in both files.
+    named = """SELECT count(DISTINCT org_code), count(DISTINCT org_code) FILTER (
+                   WHERE organisation <> org_code) FROM observations
+               WHERE org_level = 'organisation'"""
+    assert query(phs, named) == [(35, 35)]
+    sites = """SELECT DISTINCT org_code, organisation, parent_code FROM observations
+               WHERE org_code IN ('W107H', 'S314H') ORDER BY org_code"""
+    assert query(phs, sites) == [
+        ("S314H", "Royal Infirmary of Edinburgh at Little France", "S08000024"),
+        ("W107H", "Western Isles Hospital", "S08000028"),
+    ]
+    assert query(phs, "SELECT count(*) FROM load_notes WHERE kind = 'no name'") == [(0,)]
+
+
 def test_an_older_release_with_renamed_columns_loads_into_the_same_series(
     tmp_path: Path,
 ) -> None:
