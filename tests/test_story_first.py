@@ -128,6 +128,24 @@ def test_the_overview_names_best_and_worst_within_each_peer_group(
         assert f"Worst: {worst['organisation']}, " in nhs
 
 
+def test_the_headline_is_a_record_that_counts_even_a_share_under_one_percent(
+    bundled_reader: None,
+) -> None:
+    # By hand, duckdb over the twelve monthly CSVs (July 2024 to June 2025, June 2024 left
+    # out): 122 providers with Type 1 attendances in each month to December, 121 after, so
+    # 1,458 trust-months; two were at or above 95% (Type 1 incl. booked appointments, all
+    # in August 2024: Birmingham Women's and Children's 3,582 of 3,730, 96.0%; Sheffield
+    # Children's 3,620 of 3,800, 95.3%). 2 of 1,458 is 0.14%: the sentence gives the count.
+    layout = page_layout("home")()
+    [nhs] = [text(c) for c in walk(layout) if getattr(c, "className", "") == "area-summary"
+             and text(c).startswith("NHS England") and "ambulance" not in text(c)[:40]]  # fmt: skip
+    assert (
+        "Across 122 NHS England major emergency departments (Type 1), standards were met on "
+        "2 of 1,458 standard-months in 12 months to June 2025." in nhs
+    )
+    assert "(0%)" not in nhs
+
+
 FIRST_SCREEN = ["/?jurisdiction=boston&month=2015-07", "/?jurisdiction=nhs-england"]
 
 

@@ -91,10 +91,10 @@ def headline_parts(
     grain = Grain(league["grain"][0])
     periods = grain.periods_label.lower()
     anchor = "service-day" if grain is Grain.DAY else "standard-month"
-    before, found, after = said.partition(f" of {periods} in ")
+    before, found, after = said.partition(f" {periods} ")
     if not found:
         return [said]
-    return [before, " of ", terms.link(anchor, periods), f" in {after}"]
+    return [f"{before} ", terms.link(anchor, periods), f" {after}"]
 
 
 def trend_parts(trends: pl.DataFrame) -> list[str | html.A]:

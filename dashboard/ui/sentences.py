@@ -126,14 +126,21 @@ def group_noun(label: str | None) -> str:
 
 
 def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
-    """'Across 6 Boston organisations, standards were met on 12% of service-days in July 2015';
-    with a peer group, 'Across 124 NHS England major emergency departments (Type 1), …'."""
+    """'Across 6 Boston organisations, standards were met on 52 of 434 service-days (12%) in
+    July 2015'; with a peer group, 'Across 122 NHS England major emergency departments (Type
+    1), standards were met on none of the 1,464 standard-months in 12 months to June 2025'.
+    A record, as the days-met record is read, so a share that rounds to 0% still says how many."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
-    share = percent(met / judged if judged else None)
     who = f"{league.height} {area} {group_noun(group)}"
-    return f"Across {who}, standards were met on {share} of {periods} in {window}"
+    if not judged:
+        return f"Across {who}, no {periods} could be judged in {window}"
+    if not met:
+        return f"Across {who}, standards were met on none of the {judged:,} {periods} in {window}"
+    share = percent(met / judged)
+    said = "" if share == "0%" else f" ({share})"  # '2 of 1,458' says it; '(0%)' would not
+    return f"Across {who}, standards were met on {met:,} of {judged:,} {periods}{said} in {window}"
 
 
 def trend_figure_name(grain: str, period: dt.date) -> str:
