@@ -212,3 +212,32 @@ def test_the_finding_under_the_heading(bundled_reader: None) -> None:
         "TEACHING HOSPITALS NHS TRUST worst: 73.9% against 58.9%, 15.1 percentage points apart. "
         f"{group}"
     )
+
+
+def test_the_page_says_what_the_figures_are_and_whose_standard(bundled_reader: None) -> None:
+    # The catalog's wording of NHS England's Type 1 standard (catalog/nhs-ae-monthly-*.toml)
+    # and its publisher, linked to where NHS England publishes it.
+    from dashboard.pages._compare_chart import standard_line
+
+    line = standard_line(choose_view({"orgs": AIREDALE}))
+    assert line is not None
+    said = "".join(c if isinstance(c, str) else str(c.children) for c in line.children)
+    assert said == (
+        "The standard: 95% of Type 1 (major emergency department) attendances admitted, "
+        "transferred or discharged within 4 hours of arrival (against NHS England's standard: "
+        "≥ 95%)."
+    )
+    [link] = [c for c in line.children if not isinstance(c, str)]
+    assert link.href.startswith("https://")
+
+
+def test_a_long_name_wraps_in_the_chart_key_and_stays_whole_in_its_hover() -> None:
+    from dashboard.ui.figures import LEGEND_WIDTH, compare_figure
+
+    name = "Best in group: SHEFFIELD CHILDREN'S NHS FOUNDATION TRUST"
+    frame = pl.DataFrame({"month": [dt.date(2025, 6, 1)], "value": [0.914]})
+    [trace, *_] = compare_figure([(name, "best", frame)], "share", 0.95).data
+    lines = trace.name.split("<br>")
+    assert len(lines) == 2 and all(len(line) <= LEGEND_WIDTH for line in lines)
+    assert " ".join(lines) == name.replace("'", "'")
+    assert list(trace.hovertext) == [name]

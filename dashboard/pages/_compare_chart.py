@@ -12,6 +12,7 @@ from dash import html
 
 from dashboard.pages import _compare_words as words
 from dashboard.pages._compare_view import CompareView
+from dashboard.ui import whose
 from dashboard.ui.charts import Chart, chart_panel
 from dashboard.ui.figures import compare_figure
 from dashboard.ui.tables import captioned_table
@@ -121,6 +122,16 @@ def said_by_group(facts: GroupFigures) -> bool:
         return False
     ends = [r["org_slug"] for r in words.extremes(judged, facts.lower)]
     return ends == [facts.best["org_slug"], facts.worst["org_slug"]]
+
+
+def standard_line(view: CompareView) -> html.P | None:
+    """What the figures are and whose standard: 'The standard: 95% of Type 1 … within 4 hours
+    of arrival (against NHS England's standard: ≥ 95%).', the publisher linked to it."""
+    wording = dict(view.standard_options).get(view.standard or "")
+    if not wording or not view.standard:
+        return None
+    said = [*whose.linked_note(view.standard, view.area)]
+    return html.P(["The standard: ", wording.rstrip("."), *said, "."], className="compare-standard")
 
 
 def group_panel(view: CompareView, facts: GroupFigures, span: str) -> list[Any]:

@@ -10,7 +10,12 @@ import polars as pl
 from dash import ALL, Input, Output, State, clientside_callback, html
 
 from dashboard.api.links import download_links
-from dashboard.pages._compare_chart import finding_lead, group_figures, group_panel
+from dashboard.pages._compare_chart import (
+    finding_lead,
+    group_figures,
+    group_panel,
+    standard_line,
+)
 from dashboard.pages._compare_table import compare_form, compare_table
 from dashboard.pages._compare_view import CompareView, choose_view
 from dashboard.ui import forms, terms, whose
@@ -46,6 +51,7 @@ def layout(**query: Any) -> html.Div:
             html.P(html.A("← League table", href=f"/?jurisdiction={view.area_slug}")),
             html.H1(f"Compare organisations: {view.area}, {span}"),
             finding_lead(view, facts, span) if facts else None,
+            standard_line(view) if facts else None,
             html.P(opening(view)) if view.opened_on else None,
             *[forms.notice(m) for m in view.messages],
             forms.area_nav(view.areas, view.area_slug, base="/compare"),

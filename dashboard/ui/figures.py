@@ -207,6 +207,9 @@ REFERENCE = {
 }
 
 
+LEGEND_WIDTH = 34  # characters of a legend entry's line that fit beside its symbol at 375 px
+
+
 def compare_figure(
     lines: list[tuple[str, str, pl.DataFrame]], unit: str, target: float | None
 ) -> go.Figure:
@@ -237,7 +240,8 @@ def compare_figure(
                 "color": colour,
             }
             chosen += 1
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, line=line,
+        legend, _ = _wrapped(name, LEGEND_WIDTH)  # plotly never wraps: a phone clipped it
+        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=legend, line=line,
                                     marker=marker, connectgaps=False, hovertext=[name] * len(xs),
                                     hovertemplate=NAMED_HOVER))  # fmt: skip
     months = sorted({m for _, _, frame in lines for m in frame["month"]})
