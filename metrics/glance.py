@@ -143,7 +143,8 @@ def peer_standing(
     league's performance pooled over the members: metrics.league.pooled_performance).
     """
     group = read_frame(
-        """SELECT m.jurisdiction, m.peer_group, g.label, g.standard_id
+        """SELECT m.jurisdiction, m.peer_group, g.label,
+                  coalesce(g.standard_id, g.headline_standard) AS standard_id
            FROM peer_group_members m JOIN peer_groups g
                 ON g.jurisdiction = m.jurisdiction AND g.peer_group = m.peer_group
            WHERE m.org_slug = $slug AND m.month = $month ORDER BY g.position LIMIT 1""",
@@ -154,7 +155,8 @@ def peer_standing(
     if not group.height or not mine.height:
         return pl.DataFrame()
     area, peer_group, label, standard = group.row(0)
-    standard = standard or str(mine["standard_id"][0])
+    if standard not in set(mine["standard_id"]):  # none, or a headline it is not judged on
+        standard = str(mine["standard_id"][0])
     league = queries.league_table(area, month, con=con, standard=standard, peer_group=peer_group)
     return league.filter(pl.col("org_slug") == slug).with_columns(
         group_label=pl.lit(label),

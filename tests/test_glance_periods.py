@@ -56,19 +56,20 @@ def test_airedale_june_2025_opens_with_its_4_hour_figure_record_and_trend(
 ) -> None:
     _, glance = glance_of(AIREDALE)
     lead, record, _, trend = paragraphs(glance)[:4]
-    # Monthly-AE-June-2025-1-1.csv, AIREDALE: attendances 6194 (Type 1) + 219 (Type 2) + 479
-    # (booked Type 1) = 6,892; over 4 hours 2,095; within 4 hours 4,797 = 69.6%.
+    # It leads with the standard its peer group ranks it on (Type 1), so the figure and the
+    # rank under it are one measure. Monthly-AE-June-2025-1-1.csv, AIREDALE (RCF): Type 1
+    # attendances 6,194 + 479 booked = 6,673; over 4 hours 2,095 + 0; within 4,578 = 68.6%.
     assert lead == (
-        "A&E: seen within 4 hours, June 2025: 69.6% (4,797 of 6,892) (against NHS England's "
-        "standard: ≥ 95%); not met."
+        "A&E: within 4 hours, Type 1 (major emergency) departments, June 2025: 68.6% (4,578 of "
+        "6,673) (against NHS England's standard: ≥ 95%); not met."
     )
-    # No month from July 2024 to June 2025 reached 95% (the trust's best was under 72%).
+    # No Type 1 month from July 2024 to June 2025 reached 95% (only two trust-months did,
+    # neither Airedale's: see test_story_first).
     assert record == "Met the standard in 0 of the 12 months to June 2025."
-    # May 2025 and June 2024 from the same files: 4,729 of 6,929 (68.25%) and 4,344 of
-    # 6,784 (64.03%): up 1.35 and 5.57 points; the SPC verdict is improving, so both rises
-    # are called better.
+    # May 2025 and June 2024 from the same files: 4,531 of 6,731 (67.315%) and 4,119 of
+    # 6,559 (62.799%): up 1.29 and 5.81 points.
     assert trend.startswith(
-        "Change on May 2025: up 1.4 percentage points (better); on June 2024: up 5.6 "
+        "Change on May 2025: up 1.3 percentage points (better); on June 2024: up 5.8 "
         "percentage points (better)."
     )
     assert trend.endswith("Trend: improving.")
@@ -124,9 +125,13 @@ def test_airedale_lists_its_standards_least_often_met_first_each_linking_to_its_
 
 def test_an_earlier_month_shows_that_months_figures(bundled_reader: None) -> None:
     layout, glance = glance_of(AIREDALE, "2024-12")
-    # Monthly-AE-December-2024.csv, AIREDALE: 4,079 of 6,568 within 4 hours = 62.1%.
+    # Monthly-AE-December-2024.csv, AIREDALE Type 1: 5,809 + 557 booked = 6,366 attendances,
+    # 2,489 over 4 hours: 3,877 within = 60.9%.
     lead = paragraphs(glance)[0]
-    assert lead.startswith("A&E: seen within 4 hours, December 2024: 62.1% (4,079 of 6,568)")
+    assert lead.startswith(
+        "A&E: within 4 hours, Type 1 (major emergency) departments, December 2024: 60.9% "
+        "(3,877 of 6,366)"
+    )
     assert text(next(c for c in walk(layout) if isinstance(c, html.H1))).endswith("December 2024")
 
 
@@ -229,7 +234,7 @@ def test_an_nhs_trust_says_its_figure_and_rank_on_the_first_screen(
     page = open_first_screen(browser, f"{site}/department/{AIREDALE}", width)
     lead = page.locator(".glance p.lead")
     rank = page.locator(".glance p.glance-rank")
-    expect(lead).to_contain_text("69.6% (4,797 of 6,892)")
+    expect(lead).to_contain_text("68.6% (4,578 of 6,673)")
     expect(rank).to_contain_text("Ranked 43rd of the 121")
     for shown in (lead, rank):
         box = shown.bounding_box()

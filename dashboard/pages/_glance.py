@@ -277,13 +277,24 @@ def target_text(comparator: str, target: float, unit: str) -> str:
     return f"{comparator_sign(comparator)} {figure_text(target, unit)}"
 
 
+def headline_row(standings: pl.DataFrame, standing: pl.DataFrame) -> dict[str, Any]:
+    """The standard the glance leads with: the one its peer group ranks it on, so the figure
+    and the rank beneath it are one measure (an A&E trust's Type 1, not its all-types share);
+    the first declared where no group ranks it."""
+    if standing.height:
+        ranked_on = standings.filter(pl.col("standard_id") == standing["standard_id"][0])
+        if ranked_on.height:
+            return ranked_on.row(0, named=True)
+    return standings.row(0, named=True)
+
+
 def glance_head(
     standings: pl.DataFrame, standing: pl.DataFrame, org: dict[str, str], period: dt.date
 ) -> list[html.H2 | html.P]:
     """The first screen: the headline standard's figure for the period and whose standard it
     is, its record over the league window, its rank in its peer group beside the group, and
     its change and trend."""
-    head = standings.row(0, named=True)
+    head = headline_row(standings, standing)
     rank = peer_rank_line(standing, org, period, rank_label(standings, standing))
     return [
         html.H2("At a glance", id="at-a-glance"),
