@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-from dash import Dash, html
+from dash import Dash, Input, Output, clientside_callback, html
 
 from dashboard.api import chart_files, downloads, feeds
 from dashboard.ui.citation import cite_pages
@@ -68,8 +68,27 @@ def shell() -> html.Div:
                 tabIndex=-1,
             ),
             footer(),
+            html.Div(id="title-sync", hidden=True),
         ]
     )
+
+
+# Dash Pages sets the tab's title to the page's registered one ('League table – …') once it
+# draws a page; the served HTML named the view from its heading (dashboard/web/prerender.py).
+# This names it again the same way once the page is drawn, so the title a screen reader
+# announces and a bookmark keeps stays 'Which organisations met their standards? NHS England…'.
+clientside_callback(
+    """function(data) {
+        const name = () => {
+            const h1 = document.querySelector("#_pages_content h1");
+            if (h1) { document.title = h1.textContent.trim() + " – SITE"; }
+        };
+        window.requestAnimationFrame(() => window.setTimeout(name, 0));
+        return window.dash_clientside.no_update;
+    }""".replace("SITE", SITE_NAME),
+    Output("title-sync", "children"),
+    Input("_pages_store", "data"),
+)
 
 
 # Dash's default page, with the language declared and without its `<footer>` around the

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, FloatRect, Page, ViewportSize
+from playwright.sync_api import Browser, FloatRect, Page, ViewportSize, expect
 
 from tests.browser import chromium
 from tests.helpers import fetch
@@ -178,4 +178,20 @@ def test_dash_takes_the_page_over_without_a_jump(
     assert page.locator("#react-entry-point").is_visible()
     assert page.locator("h1").count() == 1
     assert layout_shift(page) <= 0.1
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_title_still_names_the_view_once_dash_has_drawn_it(
+    both_copies: Browser, site: str
+) -> None:
+    """Dash Pages would reset it to the page's registered title ('League table – …')."""
+    html_ = fetch(site + PAGES["nhs league"])[2].decode()
+    served = html.unescape(re.search(r"<title>([^<]*)</title>", html_)[1])  # type: ignore[index]
+    assert served.startswith("Which organisations met their standards? NHS England")
+    context = both_copies.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site + PAGES["nhs league"])
+    page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
+    expect(page).to_have_title(served, timeout=10_000)
     context.close()
