@@ -32,12 +32,16 @@ PAGES = {
     "compare": COMPARE,
 }
 TITLES = {
-    "overview": "League table – Service Standards Tracker",
-    "league": "League table – Service Standards Tracker",
-    "league-2015-03": "League table – Service Standards Tracker",
-    "department": "Public Works Department – Service Standards Tracker",
+    # Each names its view as its heading does, before and after Dash draws it.
+    "overview": "Did public services meet their published standards? – Service Standards Tracker",
+    "league": "Which organisations met their standards? Boston, December 2015 – Service "
+    "Standards Tracker",
+    "league-2015-03": "Which organisations met their standards? Boston, March 2015 – Service "
+    "Standards Tracker",
+    "department": "Public Works Department, July 2015 – Service Standards Tracker",
     "data": "Data and downloads – Service Standards Tracker",
-    "compare": "Compare organisations – Service Standards Tracker",
+    "compare": "Compare organisations: Boston, January 2015 to December 2015 – Service "
+    "Standards Tracker",
 }
 # The control that chooses each page's period.
 PERIOD_LABEL = {"overview": "", "compare": "From", "data": ""}
@@ -50,8 +54,9 @@ PAGES |= {
     "standard-monthly": f"{TRUST}/nhs-ae-4-hours",
 }
 TITLES |= {
-    "search": "League table – Service Standards Tracker",
-    "department-monthly": "AIREDALE NHS FOUNDATION TRUST – Service Standards Tracker",
+    "search": "Which organisations met their standards? Boston, December 2015 – Service "
+    "Standards Tracker",
+    "department-monthly": "AIREDALE NHS FOUNDATION TRUST, June 2025 – Service Standards Tracker",
     "standard-daily": "Street Light Outages, Public Works Department – Service Standards Tracker",
     "standard-monthly": "A&E: seen within 4 hours, AIREDALE NHS FOUNDATION TRUST – "
     "Service Standards Tracker",
@@ -63,13 +68,18 @@ PAGES |= {
     "department-yearly": "/department/government-of-canada-agriculture-and-agri-food-canada",
 }
 TITLES |= {
-    "league-yearly": "League table – Service Standards Tracker",
-    "department-yearly": "Agriculture and Agri-Food Canada – Service Standards Tracker",
+    "league-yearly": "Which organisations met their standards? Government of Canada, fiscal "
+    "year 2023-24 – Service Standards Tracker",
+    "department-yearly": "Agriculture and Agri-Food Canada, fiscal year 2023-24 – Service "
+    "Standards Tracker",
 }
 PERIOD_LABEL |= {"league-yearly": "Fiscal year", "department-yearly": ""}
 # NHS England: a league within a peer group, with the group's choice beside the standard's.
 PAGES |= {"league-peer-group": "/?jurisdiction=nhs-england&month=2025-06&peer_group=urgent-care"}
-TITLES |= {"league-peer-group": "League table – Service Standards Tracker"}
+TITLES |= {
+    "league-peer-group": "Which organisations met their standards? NHS England, 12 months to "
+    "June 2025 – Service Standards Tracker"
+}
 WIDTHS = (1280, 375)
 # Records CSP violations from the first byte; init scripts are not subject to the page's CSP.
 WATCH_CSP = (

@@ -26,6 +26,22 @@ def _source_item(row: dict[str, object]) -> html.Li:
     )
 
 
+def publishers_line(rows: list[dict[str, object]]) -> str:
+    """'Figures from 8 published sources by City of Boston, …, and Public Health Scotland, used
+    under …', each publisher and licence named once, in the sources' order."""
+    publishers = list(dict.fromkeys(str(r["publisher"]) for r in rows))
+    licences = list(dict.fromkeys(str(r["licence"]) for r in rows))
+    return (
+        f"Figures from {len(rows)} published sources by {and_list(publishers)}, used under "
+        f"{and_list(licences)}."
+    )
+
+
+def and_list(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def footer() -> html.Footer:
     """Sources and licences, read from the warehouse when the page is served."""
     try:
@@ -36,7 +52,17 @@ def footer() -> html.Footer:
         html.Div(
             [
                 html.H2("Sources and licences", className="footer-heading"),
-                html.Ul([_source_item(r) for r in rows], className="footer-list"),
+                html.P(publishers_line(rows)) if rows else None,
+                # Folded: eight sources' full lines are two phone screens under every page.
+                html.Details(
+                    [
+                        html.Summary(f"Each source's licence, attribution and dates ({len(rows)})"),
+                        html.Ul([_source_item(r) for r in rows], className="footer-list"),
+                    ],
+                    className="footer-sources",
+                )
+                if rows
+                else None,
                 html.P(
                     [
                         "Figures are computed by this tracker from the agencies' own files. ",
