@@ -15,7 +15,7 @@ from dashboard.ui.sentences import change_size, judged
 from dashboard.ui.text import MONTH_MARK, MONTH_STATUS, STATUS_LABEL, STATUS_MARK, aria, value_text
 from dashboard.web.params import month_text
 from metrics.grain import Grain
-from metrics.league import Sort
+from metrics.league import Sort, rank_key
 from metrics.spc import NOT_ENOUGH
 from metrics.wording import comparator_sign, fiscal_year_label, month_name, percent
 
@@ -49,6 +49,17 @@ def sort_head(column: str, label: str, by: Sort, href: Callable[[str, str], str]
     return html.Th(link, scope="col", className="" if column in TEXT_COLUMNS else "num", **extra)
 
 
+def league_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns in order: rank, organisation, then the figure the league is ranked by, so
+    the rank and its reason are read side by side (a daily source ranks on service-days met,
+    not on its share of requests, and on a phone the columns after the first few scroll)."""
+    columns = [c for c, _ in LEAGUE_HEADS]
+    if not frame.height or rank_key(str(frame["grain"][0]), frame["performance"]) != "share_met":
+        return columns
+    ranked_by = ["periods_met", "share_met"]
+    return [*columns[:2], *ranked_by, *(c for c in columns[2:] if c not in ranked_by)]
+
+
 def league_table(
     frame: pl.DataFrame,
     month: dt.date,
@@ -60,31 +71,34 @@ def league_table(
     each column sortable by its head's link (`href(column, order)` gives the URL)."""
     periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
     words = {"periods": periods, "periods_lower": periods.lower()}
-    head = html.Tr([sort_head(c, t.format(**words), by, href) for c, t in LEAGUE_HEADS])
-    rows = [
-        html.Tr(
-            [
-                html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
-                html.Th(
-                    dcc.Link(
-                        r["organisation"],
-                        href=f"/department/{r['org_slug']}?month={month_text(month)}",
-                    ),
-                    scope="row",
-                ),
-                html.Td(value_text(r["performance"], str(r["performance_unit"])),
-                        className="num"),
-                html.Td(change_cell(r, month), className="change"),
-                html.Td(counts_text(r), className="num"),
-                html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
-                                 href=verdicts_href(r, month)), className="num"),
-                html.Td(share_with_interval(r), className="num"),
-                html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
-            ]
-        )
-        for r in frame.iter_rows(named=True)
-    ]  # fmt: skip
+    columns = league_columns(frame)
+    heads = dict(LEAGUE_HEADS)
+    head = html.Tr([sort_head(c, heads[c].format(**words), by, href) for c in columns])
+    rows = [html.Tr([cell[c] for c in columns])
+            for cell in (league_cells(r, month) for r in frame.iter_rows(named=True))]  # fmt: skip
     return captioned_table(caption, head, rows, "league-table")
+
+
+def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, Any]:
+    """A league row's cell for each column."""
+    return {
+        "rank": html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
+        "organisation": html.Th(dcc.Link(r["organisation"], href=department_href(r, month)),
+                                scope="row"),
+        "performance": html.Td(value_text(r["performance"], str(r["performance_unit"])),
+                               className="num"),
+        "change_previous": html.Td(change_cell(r, month), className="change"),
+        "performance_denominator": html.Td(counts_text(r), className="num"),
+        "periods_met": html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
+                                        href=verdicts_href(r, month)), className="num"),
+        "share_met": html.Td(share_with_interval(r), className="num"),
+        "band": html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
+    }  # fmt: skip
+
+
+def department_href(row: dict[str, Any], month: dt.date) -> str:
+    """A league row's organisation page for the league's month."""
+    return f"/department/{row['org_slug']}?month={month_text(month)}"
 
 
 def verdicts_href(row: dict[str, Any], month: dt.date) -> str:
