@@ -6,10 +6,11 @@ canonical link, so a shared cache keys on it too). So each GET answer that says 
 own is marked `public, max-age, stale-while-revalidate` (TRACKER_CACHE_MAX_AGE and
 TRACKER_CACHE_STALE_SECONDS) and carries a weak ETag that begins with the published warehouse
 version: a cache that revalidates after max-age gets a 304 (no page drawn, no query run) until
-a new warehouse is published, then the new page. Left as they are: `/status` and `/healthz`
-(no-store: the job record changes between publishes), the 503 while figures are rebuilt
-(no-store), Dash's fingerprinted bundles and the assets (their own headers), and every POST,
-Dash's callbacks among them (no shared cache stores a POST).
+a new warehouse is published, then the new page. Marked no-store: `/status` and `/healthz`
+(the job record changes between publishes), the 503 while figures are rebuilt, and a page
+that could not be drawn (its fault may pass). Left as they are: Dash's fingerprinted bundles
+and the assets (their own headers), and every POST, Dash's callbacks among them (no shared
+cache stores a POST).
 """
 
 from __future__ import annotations
@@ -93,8 +94,17 @@ def _not_modified() -> flask.Response | None:
     return response
 
 
+def do_not_store() -> None:
+    """Keep the current answer out of every cache (a page that could not be drawn: its
+    fault may pass, and a validator would keep it until the next publication)."""
+    flask.g.do_not_store = True
+
+
 def _mark(response: flask.Response) -> flask.Response:
     """The shared policy and the version's ETag on a 200 that says nothing of its own."""
+    if flask.g.pop("do_not_store", False):
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if response.status_code != 200 or not _ours(flask.request):
         return response
     if "Cache-Control" not in response.headers:
