@@ -36,9 +36,10 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
 MAX_AGE, STALE = 5, 5
 CLIENTS, SECONDS = 256, 20.0
-# One fetch of the new version by the cache, once its copy is older than max-age: the first
-# request after that gets the old copy (stale-while-revalidate) and starts the fetch.
-FETCH_SLACK = 5.0
+# One fetch of the new version by the cache, once its copy is older than max-age (the first
+# request after that gets the old copy, stale-while-revalidate, and starts the fetch): a
+# first drawing of a page on a new warehouse, on a busy 2-core host.
+FETCH_SLACK = 8.0
 MARCH = "/download/league.csv?jurisdiction=boston&month=2015-03"
 MIX = [
     "/",
@@ -65,6 +66,7 @@ http {{
     scgi_temp_path {tmp}/scgi;
     log_format proxy '$status $upstream_cache_status $upstream_addr $request_uri';
     access_log {tmp}/access.log proxy buffer=64k flush=1s;
+    log_subrequest on;  # the cache's background refreshes too
     include {tmp}/tracker.conf;
 }}
 """
@@ -201,21 +203,27 @@ def test_256_clients_for_20_seconds_with_no_error(proxy: Proxy, artifacts: Path)
     load = hold(proxy.port, CLIENTS, SECONDS)
     elapsed = time.monotonic() - started
     total = sum(load.answers.values())
-    hits = load.answers["HIT"]
+    # Answered from the cache's copy without waiting on a replica: a fresh copy (HIT), or
+    # one past max-age while it is being refreshed in the background (UPDATING, STALE).
+    cached = sum(load.answers[status] for status in ("HIT", "UPDATING", "STALE"))
     report(
         artifacts,
         f"nginx + 2 gunicorn, c={CLIENTS} for {elapsed:.1f} s: {total} answers, "
         f"{total / elapsed:.0f} requests/s, {len(load.errors)} errors, hit share "
-        f"{hits / max(total, 1):.2%} ({dict(load.answers.most_common())})",
+        f"{load.answers['HIT'] / max(total, 1):.2%}, from the cache without waiting "
+        f"{cached / max(total, 1):.2%} ({dict(load.answers.most_common())})",
     )
     assert load.errors == [], sorted(set(load.errors))[:5]
     assert total > CLIENTS * 10  # every client kept asking
-    # Each URL leaves the cache for a replica at most once per max-age (revalidated there).
-    assert hits / total > 0.95
+    # Each URL leaves the cache for a replica about once per max-age.
+    assert cached / total > 0.99
     time.sleep(1.5)  # the access log is flushed every second
-    replicas = {line.split()[2] for line in proxy.access_log.read_text().splitlines()
-                if line.split()[2] != "-"}  # fmt: skip
-    assert len(replicas) == 2, replicas  # both instances answered the cache's requests
+    upstream = collections.Counter(
+        line.split()[2] for line in proxy.access_log.read_text().splitlines()
+    )
+    del upstream["-"]  # answered by the cache alone
+    report(artifacts, f"requests that reached a replica: {dict(upstream)}")
+    assert len(upstream) == 2, upstream  # both instances answered the cache's requests
 
 
 def published_version(warehouse: Path) -> str:
