@@ -142,6 +142,7 @@ def test_pages_and_downloads_are_shared_and_validated_by_warehouse_version(
         get(site + path, etag=headers["ETag"])
     assert revalidated.value.code == 304 and revalidated.value.read() == b""
     assert revalidated.value.headers["ETag"] == headers["ETag"]
+    assert "Accept-Encoding" in revalidated.value.headers["Vary"]
     other, _ = get(site + path, etag=f'W/"{version}-0000000000000000"')  # another view
     assert other["ETag"] == headers["ETag"]
 

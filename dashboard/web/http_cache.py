@@ -82,8 +82,8 @@ def _ours(request: flask.Request) -> bool:
 def _not_modified() -> flask.Response | None:
     """304 before any view runs when the reader's ETag is the current one."""
     request = flask.request
-    if not request.if_none_match or not _ours(request):
-        return None
+    if not request.if_none_match or request.if_none_match.star_tag or not _ours(request):
+        return None  # `*` is left to each view, which knows whether its page exists
     version = queries.warehouse_version()
     etag = tag(version)
     if not request.if_none_match.contains_weak(etag):
@@ -91,6 +91,7 @@ def _not_modified() -> flask.Response | None:
     response = shared(flask.Response(status=304))
     response.set_etag(etag, weak=True)
     response.headers["X-Warehouse-Version"] = version
+    response.vary.add("Accept-Encoding")
     return response
 
 
