@@ -50,10 +50,6 @@ MIX = [
     MARCH,
 ]
 
-pytestmark = pytest.mark.skipif(
-    not Path(NGINX).exists(), reason="Debian's nginx is not installed: `make nginx-deps`"
-)
-
 MAIN = """{user}
 worker_processes 2;
 pid {tmp}/nginx.pid;
@@ -98,6 +94,7 @@ class Proxy:
 def proxy(bundled_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     """nginx on a free port in front of two gunicorn instances, each on its own port and
     both serving one copy of the bundled warehouse with a max-age of 5 s."""
+    assert Path(NGINX).exists(), "Debian's nginx is not installed: run `make nginx-deps`"
     tmp = tmp_path_factory.mktemp("proxy")
     served = tmp / "tracker.duckdb"
     shutil.copyfile(bundled_warehouse, served)
