@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup warehouse run test lint typecheck unit browser-deps npm js-deps site-js office-deps clean
+.PHONY: setup warehouse run test lint typecheck unit browser-deps npm js-deps site-js office-deps nginx-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ office-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc; \
 	fi
 
+## Debian's nginx, for the test that serves two gunicorn replicas through its cache
+## (deploy/nginx.conf). Without recommends; the test runs its own nginx, never the service.
+nginx-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx; \
+	fi
+
 ## Debian's Node.js and npm, if absent.
 npm:
 	@if ! command -v npm >/dev/null; then \
@@ -67,7 +76,7 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-unit: setup browser-deps js-deps site-js office-deps
+unit: setup browser-deps js-deps site-js office-deps nginx-deps
 	$(VENV)/bin/pytest
 
 ## Lint, type-check and run every test.
@@ -103,3 +112,9 @@ bench-web: warehouse browser-deps site-js
 	@if [ ! -x benchmarks/web/node_modules/.bin/lighthouse ]; then \
 	  npm ci --prefix benchmarks/web --no-audit --no-fund; fi
 	$(PY) benchmarks/bench_web.py
+
+## nginx (deploy/nginx.conf) caching in front of two gunicorn instances: 256 clients for 20 s
+## (requests/s, errors, cache hit share), then a publish served through the cache (~2 min).
+.PHONY: bench-proxy
+bench-proxy: setup nginx-deps
+	$(VENV)/bin/pytest -q -s -p no:cacheprovider tests/test_proxy.py

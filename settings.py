@@ -66,6 +66,19 @@ class Settings(BaseSettings):
         description="How often `python -m ingest schedule` looks for sources whose next "
         "figures are due.",
     )
+    cache_max_age: int = Field(
+        300,
+        ge=0,
+        description="Seconds a browser or shared cache (a CDN, nginx) may reuse a page or "
+        "download before asking the site again; a newly published warehouse reaches every "
+        "reader within this time.",
+    )
+    cache_stale_seconds: int = Field(
+        60,
+        ge=0,
+        description="Seconds past that time a shared cache may still answer with its copy "
+        "while it fetches the new one (stale-while-revalidate).",
+    )
     browser_path: Path = Field(
         Path("/usr/bin/chromium"),
         description="Chromium that draws charts as PNG and SVG files (through kaleido).",

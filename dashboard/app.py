@@ -13,6 +13,7 @@ from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
 from dashboard.web import (
     callback_cache,
+    http_cache,
     limits,
     not_found,
     plotly_bundle,
@@ -136,6 +137,7 @@ sitemap.register(server)
 status.register(server, shell)
 plotly_bundle.register(server)
 callback_cache.register(server)
+http_cache.register(server)
 security.register(app)
 renamed.register(app)
 not_found.register(app, dash.page_registry)

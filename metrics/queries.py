@@ -349,6 +349,7 @@ def standards_set_by(con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFra
     )
 
 
+@cached
 def warehouse_version(con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The published warehouse's version, which changes whenever any figure can."""
     frame = read_frame("SELECT value FROM meta WHERE key = 'warehouse_version'", {}, con)

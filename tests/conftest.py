@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,10 +92,12 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 30)
 
 
 @contextmanager
-def serve(warehouse: Path) -> Iterator[str]:
-    """Real gunicorn (2 workers) on a free loopback port, serving the warehouse file."""
+def serve(warehouse: Path, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Real gunicorn (2 workers) on a free loopback port, serving the warehouse file, with
+    any further TRACKER_ `settings`."""
     port = free_port()
-    env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(warehouse), "TRACKER_PORT": str(port)}
+    env = {**os.environ, "TRACKER_WAREHOUSE_PATH": str(warehouse), "TRACKER_PORT": str(port),
+           **(settings or {})}  # fmt: skip
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
         [str(gunicorn), "-c", "dashboard/web/gunicorn_conf.py", "dashboard.app:server"],

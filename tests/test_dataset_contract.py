@@ -184,7 +184,7 @@ def test_cached_by_warehouse_version(site: str) -> None:
     url = f"{site}/download/league.csv?jurisdiction=boston&month=2015-07"
     status, headers, _ = fetch(url)
     assert status == 200
-    assert headers["Cache-Control"] == "public, max-age=300"
+    assert headers["Cache-Control"] == "public, max-age=300, stale-while-revalidate=60"
     assert headers["X-Warehouse-Version"] and headers["Last-Modified"].endswith("GMT")
     request = urllib.request.Request(url, headers={"If-None-Match": headers["ETag"]})
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -92,3 +93,24 @@ def test_a_page_is_built_once_per_warehouse_version(
     (tmp_path / "new.duckdb").replace(warehouse)  # a publish: a new file renamed into place
     guard.rendered("pages.x", page, {"month": "2015-07"})
     assert builds == [{"month": "2015-07"}, {"month": "2015-08"}, {"month": "2015-07"}]
+
+
+def test_a_page_that_could_not_be_drawn_is_kept_by_no_cache(
+    bundled_warehouse: Path, tmp_path: Path
+) -> None:
+    """Its fault may pass, and a shared cache holding it with a validator would keep it until
+    the next publication; every other page is still marked for shared caches."""
+    served = tmp_path / "tracker.duckdb"
+    shutil.copyfile(bundled_warehouse, served)
+    with duckdb.connect(str(served)) as con:  # only the methodology page reads this column
+        con.execute("ALTER TABLE standards DROP COLUMN citation_url")
+    with serve(served) as site:
+        for _ in range(3):  # both workers, and again: never kept by the worker either
+            with urllib.request.urlopen(f"{site}/methodology", timeout=30) as response:
+                assert b"This page could not be shown" in response.read()
+                assert response.headers["Cache-Control"] == "no-store"
+                assert "ETag" not in response.headers
+        with urllib.request.urlopen(f"{site}/?jurisdiction=boston", timeout=30) as response:
+            assert b"<h1>Which organisations met their standards?" in response.read()
+            assert response.headers["Cache-Control"].startswith("public, max-age=")
+            assert response.headers["ETag"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import os
 import re
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,6 +18,7 @@ from dash.fingerprint import build_fingerprint
 from plotly.offline import get_plotlyjs_version
 
 from dashboard.web import plotly_bundle
+from settings import ROOT
 
 YEAR = 365 * 24 * 3600
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -109,3 +112,71 @@ def test_the_served_title_names_the_view_before_scripts_run(
     assert len(titles) == 1 and titles[0].endswith(" – Service Standards Tracker")
     for word in words:
         assert word in titles[0]
+
+
+SHARED = "public, max-age=300, stale-while-revalidate=60"  # settings.py's two defaults
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/department/boston-public-works-department?month=2015-07",
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/download/league.csv?jurisdiction=boston&month=2015-07",
+        "/feed/boston.atom",
+    ],
+)
+def test_pages_and_downloads_are_shared_and_validated_by_warehouse_version(
+    site: str, path: str
+) -> None:
+    """Any cache may keep them (deploy/nginx.conf; tests/test_proxy.py runs it); the ETag
+    begins with the published version, and a reader holding it gets a 304 and no body."""
+    headers, _ = get(site + path)
+    version = headers["X-Warehouse-Version"]
+    assert headers["Cache-Control"] == SHARED
+    assert "Accept-Encoding" in headers["Vary"]
+    assert headers["ETag"].startswith(f'W/"{version}-')
+    with pytest.raises(urllib.error.HTTPError) as revalidated:
+        get(site + path, etag=headers["ETag"])
+    assert revalidated.value.code == 304 and revalidated.value.read() == b""
+    assert revalidated.value.headers["ETag"] == headers["ETag"]
+    assert "Accept-Encoding" in revalidated.value.headers["Vary"]
+    other, _ = get(site + path, etag=f'W/"{version}-0000000000000000"')  # another view
+    assert other["ETag"] == headers["ETag"]
+
+
+def test_each_view_has_its_own_validator(site: str) -> None:
+    march, _ = get(f"{site}/?jurisdiction=boston&month=2015-03")
+    july, _ = get(f"{site}/?month=2015-07&jurisdiction=boston")
+    same, _ = get(f"{site}/?jurisdiction=boston&month=2015-07")  # arguments in any order
+    assert march["ETag"] != july["ETag"] == same["ETag"]
+
+
+@pytest.mark.parametrize("path", ["/status", "/healthz"])
+def test_operators_pages_are_never_stored(site: str, path: str) -> None:
+    headers, _ = get(site + path)
+    assert headers["Cache-Control"] == "no-store" and "ETag" not in headers
+    with urllib.request.urlopen(  # a validator never turns them into a 304
+        urllib.request.Request(site + path, headers={"If-None-Match": "*"}), timeout=30
+    ) as response:
+        assert response.status == 200
+
+
+def test_dash_callbacks_are_not_marked_for_a_shared_cache(site: str) -> None:
+    """POSTs are never stored by a shared cache; nothing here tells one otherwise. The body
+    is the one Chromium sends to draw the league page (built as bench_site.py builds it)."""
+    script = ROOT / "benchmarks" / "bench_site.py"
+    spec = importlib.util.spec_from_file_location("bench_site", script)
+    assert spec is not None and spec.loader is not None
+    bench = sys.modules.setdefault("bench_site", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(bench)  # registered first: its dataclasses look themselves up
+    body = bench.callback_body(int(site.rsplit(":", 1)[1]), "/", "")
+    request = urllib.request.Request(
+        f"{site}/_dash-update-component", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and b"_pages_content" in response.read()
+        assert "public" not in response.headers.get("Cache-Control", "")
+        assert "ETag" not in response.headers

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from dashboard.api.chart_views import ChartView, NoChart, chart_view
 from dashboard.ui.chart_links import IMAGE_FORMATS
 from dashboard.ui.figures import as_file
+from dashboard.web.http_cache import shared
 from metrics import queries
 from metrics.cache import ResultCache, current_version
 from metrics.reader import WarehouseMissing
@@ -135,8 +136,7 @@ def chart_file(path: str, fmt: str) -> flask.Response:
     response.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
     response.headers["X-Warehouse-Version"] = queries.warehouse_version()
     response.headers["Link"] = f'<{view.address.page()}>; rel="canonical"'
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
+    shared(response)
     return response
 
 
@@ -168,8 +168,7 @@ def embed(path: str) -> flask.Response:
         period=escape(view.period), source=escape(view.source),
     )  # fmt: skip
     response = flask.Response(page, mimetype="text/html")
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
+    shared(response)
     return response
 
 

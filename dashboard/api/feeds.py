@@ -6,6 +6,7 @@ from xml.sax.saxutils import escape
 
 import flask
 
+from dashboard.web.http_cache import shared
 from metrics import feeds, queries
 from metrics.reader import WarehouseMissing, reader
 
@@ -39,8 +40,7 @@ def atom(key: str, title: str, path: str, entries: list[feeds.Entry]) -> flask.R
     )
     response = flask.Response(body, mimetype="application/atom+xml")
     response.headers["Content-Type"] = ATOM
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
+    shared(response)
     return response
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import flask
+
+from dashboard.web.http_cache import shared, tag
 
 
 def stream_response(
@@ -16,11 +17,10 @@ def stream_response(
     filename: str | None,
     row_count: int,
     version: str,
-    *,
-    max_age: int = 300,
 ) -> flask.Response:
-    """Stream `chunks` (an attachment when `filename` is given), cached by warehouse version."""
-    etag = _etag(version)
+    """Stream `chunks` (an attachment when `filename` is given), cached by warehouse version
+    as every page is (dashboard.web.http_cache)."""
+    etag = tag(version)
     if flask.request.if_none_match.contains_weak(etag):
         close = getattr(chunks, "close", None)
         if close is not None:
@@ -36,16 +36,7 @@ def stream_response(
     response.set_etag(etag, weak=True)
     response.headers["X-Row-Count"] = str(row_count)
     response.headers["X-Warehouse-Version"] = version
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    return response
-
-
-def _etag(version: str) -> str:
-    """A tag for this warehouse version, path and set of request arguments (in any order)."""
-    args = sorted(flask.request.args.items(multi=True))
-    key = repr((version, flask.request.path, args)).encode()
-    return hashlib.sha256(key).hexdigest()[:32]
+    return shared(response)
 
 
 def _filename_options(filename: str) -> dict[str, str]:

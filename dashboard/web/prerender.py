@@ -25,7 +25,8 @@ import dash
 import flask
 from dash.development.base_component import Component
 
-from dashboard.web.guard import page_content
+from dashboard.web.guard import is_failure, page_content
+from dashboard.web.http_cache import do_not_store
 from dashboard.web.not_found import NOT_FOUND_PAGE, match
 from dashboard.web.render_html import to_html
 from metrics.cache import ResultCache, current_version
@@ -137,7 +138,10 @@ def prerendered(shell: Callable[[], Component]) -> Drawn:
     title = f"{heading} – {SITE_NAME}" if heading else SITE_NAME
     description = shortened(first(page, is_finding) or heading)
     result = Drawn(drawn(shell(), page), title, description)
-    PAGES.put(version, key, result)
+    if is_failure(page):  # perhaps a passing fault: drawn again next time, kept by no cache
+        do_not_store()
+    else:
+        PAGES.put(version, key, result)
     return result
 
 
