@@ -37,6 +37,8 @@ def _print_summary(summary: RunSummary) -> None:
         )
         print(f"{f.source_id}: {f.file_name}: {f.status}{counts} {f.message}".rstrip())
     state = "published" if summary.published else "nothing new; warehouse unchanged"
+    if summary.untouched:
+        state += ": every file was loaded before (same sha256), so nothing was copied or written"
     print(f"{state} (version {summary.warehouse_version})")
 
 
