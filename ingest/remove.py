@@ -34,6 +34,7 @@ def remove(source_id: str, warehouse: Path) -> dict[str, int]:
             rows = con.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
             removed[table] = int(rows.fetchall()[0][0])
         con.execute("DELETE FROM replaced_observations WHERE source_id = ?", [source_id])
+        con.execute("DELETE FROM case_replacements WHERE source_id = ?", [source_id])
         con.execute(
             "UPDATE loads SET status = 'removed' WHERE source_id = ? AND status <> 'removed'",
             [source_id],

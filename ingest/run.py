@@ -31,6 +31,7 @@ class FileOutcome:
     counts: LoadCounts | None = None
     message: str = ""
     recorded: bool = True  # False for a rejection already in the load history
+    replaced: int = 0  # cases of earlier files this file's versions replaced (or lost to)
 
     @property
     def changed(self) -> bool:
@@ -61,6 +62,7 @@ class RunSummary:
                         "file": f.file_name,
                         "status": f.status,
                         "message": f.message,
+                        "cases_replaced": f.replaced,
                         **(f.counts.__dict__ if f.counts else {}),
                     }
                     for f in self.files
@@ -267,6 +269,7 @@ def load_new_file(
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
              counts.rows_rejected, started, now(), counts.rows_excluded],
         )  # fmt: skip
+        again = cases.replace_earlier(con, source.id, load_id) if source.kind == "cases" else 0
         con.execute("COMMIT")
     except FileRejected as err:
         con.execute("ROLLBACK")
@@ -275,7 +278,9 @@ def load_new_file(
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return FileOutcome(source.id, path.name, "revised" if seen else "loaded", counts)
+    return FileOutcome(
+        source.id, path.name, "revised" if seen else "loaded", counts, replaced=again
+    )
 
 
 def load_source_files(

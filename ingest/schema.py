@@ -70,7 +70,16 @@ CREATE TABLE IF NOT EXISTS load_notes (
 CREATE TABLE IF NOT EXISTS cases (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
     case_id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, due_at TIMESTAMP,
-    closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL
+    closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL,
+    updated_at TIMESTAMP
+);
+-- A case id already loaded that arrived again in a later file: the version dropped (old)
+-- and the one kept (new): the later file's, or the later updated_at where one is declared.
+CREATE TABLE IF NOT EXISTS case_replacements (
+    source_id VARCHAR NOT NULL, case_id VARCHAR NOT NULL,
+    old_load_id BIGINT NOT NULL, old_file VARCHAR NOT NULL, old_row BIGINT NOT NULL,
+    new_load_id BIGINT NOT NULL, new_file VARCHAR NOT NULL, new_row BIGINT NOT NULL,
+    replaced_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS observations (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
@@ -109,7 +118,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 
