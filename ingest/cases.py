@@ -82,7 +82,7 @@ def load_file(
     )
     con.execute(
         f"""
-        INSERT INTO cases
+        INSERT INTO case_inbox
         SELECT $source, $load, row_number, case_key, opened, due, closed,
                trim(organisation), trim(service), updated
         FROM judged WHERE {KEPT}""",  # noqa: S608
@@ -101,15 +101,18 @@ def replace_earlier(con: duckdb.DuckDBPyConnection, source_id: str, load_id: int
            WITH met AS (
                SELECT n.case_id, o.load_id AS o_load, o.row_number AS o_row,
                       n.load_id AS n_load, n.row_number AS n_row,
+                      date_trunc('month', o.opened_at)::DATE AS o_month,
+                      date_trunc('month', n.opened_at)::DATE AS n_month,
                       coalesce(o.updated_at > n.updated_at, o.updated_at IS NOT NULL
                                AND n.updated_at IS NULL) AS keep_old
-               FROM cases n JOIN cases o ON o.source_id = n.source_id
+               FROM case_inbox n JOIN cases o ON o.source_id = n.source_id
                     AND o.case_id = n.case_id AND o.load_id <> n.load_id
                WHERE n.source_id = $source AND n.load_id = $load
            )
            SELECT case_id,
                   CASE WHEN keep_old THEN n_load ELSE o_load END AS d_load,
                   CASE WHEN keep_old THEN n_row ELSE o_row END AS d_row,
+                  CASE WHEN keep_old THEN n_month ELSE o_month END AS d_month,
                   CASE WHEN keep_old THEN o_load ELSE n_load END AS k_load,
                   CASE WHEN keep_old THEN o_row ELSE n_row END AS k_row
            FROM met""",
@@ -123,9 +126,15 @@ def replace_earlier(con: duckdb.DuckDBPyConnection, source_id: str, load_id: int
            ORDER BY p.k_load, p.k_row""",
         {"source": source_id, "now": now()},
     )
+    # Dropped: from this run's inbox if it arrived in this run, else hidden from the store
+    # until the run writes the month again without it.
+    con.execute(
+        "DELETE FROM case_inbox c USING pairs p "
+        "WHERE c.load_id = p.d_load AND c.row_number = p.d_row"
+    )
     dropped = con.execute(
-        """DELETE FROM cases c USING pairs p
-           WHERE c.load_id = p.d_load AND c.row_number = p.d_row"""
+        "INSERT INTO case_drop_rows SELECT $source, d_month, d_load, d_row FROM pairs",
+        {"source": source_id},
     ).fetchall()[0][0]
     con.execute("DROP TABLE pairs")
     return int(dropped)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import cases, catalog_lineage, observations
+from ingest import case_store, cases, catalog_lineage, observations
 from ingest import inventory as service_inventory
 from ingest.catalog import ObservationSource, Source
 from ingest.catalog_groups import DEFAULT_GROUP, PeerGroupSpec
@@ -231,7 +231,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int)
             "INSERT INTO replaced_observations SELECT *, ? FROM observations WHERE load_id = ?",
             [load_id, old_id],
         )
-        for table in ("cases", "observations", "services", "service_volumes", "service_stages"):
+        case_store.drop_load(con, old_id)
+        for table in ("observations", "services", "service_volumes", "service_stages"):
             con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
         con.execute(
             "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
@@ -449,6 +450,8 @@ def _run_locked(
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary
+        case_store.commit(con, case_store.store_dir(warehouse))
+        gone, known = case_store.expire(con), case_store.listed(con)
         build_measures(con, min_judged)
         loads = con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM loads").fetchall()
         version = hashlib.sha256(f"{fingerprint}|{loads[0][0]}".encode()).hexdigest()[:16]
@@ -459,4 +462,5 @@ def _run_locked(
         )
         swap_in(con, draft, warehouse)
         summary.published, summary.warehouse_version = True, version
+    case_store.sweep(warehouse, gone, known)
     return summary

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import case_store
+
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -67,12 +69,8 @@ CREATE TABLE IF NOT EXISTS load_notes (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
     kind VARCHAR NOT NULL, detail VARCHAR NOT NULL, rows BIGINT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS cases (
-    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
-    case_id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, due_at TIMESTAMP,
-    closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL,
-    updated_at TIMESTAMP
-);
+-- Requests are not here: they are in the case store beside this file (ingest/case_store.py),
+-- read through the view `cases`.
 -- A case id already loaded that arrived again in a later file: the version dropped (old)
 -- and the one kept (new): the later file's, or the later updated_at where one is declared.
 CREATE TABLE IF NOT EXISTS case_replacements (
@@ -142,4 +140,5 @@ def compatible(path: Path) -> bool:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ingest's tables if they are not there yet."""
     con.execute(DDL)
+    case_store.create(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

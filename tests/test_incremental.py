@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import json
 import os
 import shutil
@@ -163,3 +164,36 @@ def test_a_declared_update_time_decides_which_version_is_kept(tmp_path: Path) ->
     assert query(warehouse, day) == [due_on(dt.date(2015, 3, 5))] == [(7, 3)]
     kept = "SELECT DISTINCT old_file, new_file FROM case_replacements"
     assert query(warehouse, kept) == [("b.csv", "a.csv")]
+
+
+def test_a_new_file_rewrites_only_the_months_it_touches(tmp_path: Path) -> None:
+    """The bundled year of Boston's Sidewalk Repair requests (4,170 rows, 12 months opened),
+    then the feed's 5 March file, whose 16 real rows are all in that year already: only
+    March's part is written again; the other 11 months keep their files; the snapshot holds
+    no request rows (`cases` is a view over the parts)."""
+    data, warehouse = tmp_path / "data", tmp_path / "tracker.duckdb"
+    data.mkdir()
+    year = ROOT / "data" / "boston-311-2015" / "Sidewalk Repair (Make Safe).csv.gz"
+    (data / "2015.csv").write_bytes(gzip.decompress(year.read_bytes()))
+    run([feed_source()], data, warehouse)
+    parts = "SELECT month, path FROM case_parts ORDER BY month"
+    before = {row[0]: str(row[1]) for row in query(warehouse, parts)}
+    loaded = query(warehouse, "SELECT rows_loaded FROM loads")[0][0]
+    assert len(before) == 12 and query(warehouse, "SELECT count(*) FROM cases") == [(loaded,)]
+    stamps = {month: os.stat(path).st_mtime_ns for month, path in before.items()}
+    shutil.copy(FEED / FEED_FILES[1], data)
+    summary = run([feed_source()], data, warehouse)
+    assert [(f.status, f.replaced) for f in summary.files] == [("loaded", 16), ("unchanged", 0)]
+    after = {row[0]: str(row[1]) for row in query(warehouse, parts)}
+    march = dt.date(2015, 3, 1)
+    assert after[march] != before[march]
+    assert {m: p for m, p in after.items() if m != march} == {
+        m: p for m, p in before.items() if m != march
+    }
+    assert all(os.stat(after[m]).st_mtime_ns == stamps[m] for m in after if m != march)
+    # March's old part is retired, kept on disk for readers of the snapshot before.
+    assert query(warehouse, "SELECT path FROM retired_parts") == [(before[march],)]
+    assert Path(before[march]).exists()
+    assert query(warehouse, "SELECT count(*) FROM cases") == [(loaded,)]
+    kinds = "SELECT table_type FROM information_schema.tables WHERE table_name = 'cases'"
+    assert query(warehouse, kinds) == [("VIEW",)]
