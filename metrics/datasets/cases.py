@@ -10,8 +10,8 @@ from metrics.datasets import base as b
 # A request is due on the local day its target falls on, on time if closed at or before its
 # target (metrics/build.py); one still open at data_as_of is not on time. `outcome` and
 # `late_by_seconds` only name those facts; no figure here is re-derived for a verdict.
-# Streamed without a sort, in the order ingest stored them (file after file; within a file,
-# lines are not in order): a sort of millions of wide rows peaked at 829 MB for 5,000,000
+# Streamed without a sort, as the case store's parts are read (month by month, not strictly:
+# parts are read in parallel): a sort of millions of wide rows peaked at 829 MB for 5,000,000
 # rows (make bench-export). The day page sorts its few rows itself. `cases` reads the case
 # store's Parquet parts (ingest/case_store.py); for a day, `opened_at` before its end (true
 # of every request due that day: ingest rejects a target before the open time) lets DuckDB
