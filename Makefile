@@ -100,6 +100,12 @@ bench-export: setup
 bench-metrics: setup
 	$(PY) benchmarks/bench_metrics.py
 
+## A day's file, a no-op run and page p99 over case stores of 1M, 5M and 20M synthetic cases
+## (SIZES=1000000,5000000 for fewer).
+.PHONY: bench-scale
+bench-scale: setup
+	$(PY) benchmarks/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
+
 ## Load the site: gunicorn (2 workers) on loopback, concurrency 4 and 16, p50/p95/p99 (~30 s).
 .PHONY: bench-site
 bench-site: warehouse

@@ -42,6 +42,7 @@ from dashboard.api.formats import FORMATS
 from dashboard.api.responses import stream_response
 from dashboard.api.stream import row_count, written
 from dashboard.api.writers import csv_batches
+from ingest import case_store
 from ingest.schema import create_schema
 from metrics.datasets import SqlQuery
 from metrics.reader import Reader
@@ -72,10 +73,11 @@ CREATE TABLE league (jurisdiction VARCHAR, month DATE, grain VARCHAR, organisati
 # through the real dataset's SQL (its joins to days_met, loads and source_facts).
 CASES = "site: /download/cases.csv"
 CASES_SQL = """
-INSERT INTO cases
+INSERT INTO case_inbox
 SELECT 'bench', 1, i + 2, 'CASE-' || i, opened, opened + INTERVAL 3 DAY,
        CASE WHEN h % 10 = 0 THEN NULL ELSE opened + to_minutes((h % 7200)::BIGINT) END,
-       $organisations[1 + (i // 7) % len($organisations)], $services[1 + i % len($services)]
+       $organisations[1 + (i // 7) % len($organisations)], $services[1 + i % len($services)],
+       NULL
 FROM (SELECT range AS i, hash(range) AS h,
              TIMESTAMP '2015-01-01' + to_minutes((range % 2000000)::BIGINT) AS opened
       FROM range($rows));
@@ -484,6 +486,7 @@ def build(db: Path, rows: int) -> None:
         values = {"organisations": ORGANISATIONS, "services": SERVICES, "rows": rows}
         for statement in filter(str.strip, CASES_SQL.split(";")):
             con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement})
+        case_store.commit(con, case_store.store_dir(db))  # the requests, as ingest stores them
     size = db.stat().st_size / 1e6
     print(f"built {rows:,} rows in {time.perf_counter() - start:.1f}s ({size:.0f} MB)", flush=True)
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 
+from ingest import case_store
 from ingest.catalog import load_source
 from ingest.run import write_catalog
 from ingest.schema import create_schema
@@ -62,7 +63,7 @@ SERVICES = (
 )
 
 GENERATE = """
-INSERT INTO cases
+INSERT INTO case_inbox
 WITH hashed AS (
     SELECT i, (hash(8 * i + 1) >> 1)::BIGINT AS h1, (hash(8 * i + 2) >> 1)::BIGINT AS h2,
            (hash(8 * i + 3) >> 1)::BIGINT AS h3, (hash(8 * i + 4) >> 1)::BIGINT AS h4,
@@ -75,7 +76,7 @@ SELECT 'boston-311', 1, i + 2, (101001240735 + i)::VARCHAR, opened,
        CASE WHEN h5 % 100 >= 4
             THEN opened::DATE + INTERVAL (1 + h1 % 14) DAY + INTERVAL '8 hours 30 minutes' END,
        CASE WHEN h3 % 100 >= 15 THEN opened + to_seconds(60 + h2 % 2592000) END,
-       $subjects[1 + h5 % $n], $types[1 + h5 % $n]
+       $subjects[1 + h5 % $n], $types[1 + h5 % $n], NULL
 FROM timed
 """
 """~4% of cases with no target, ~15% still open, due 1-14 days after opening at 08:30,
@@ -109,6 +110,7 @@ def step_generate(work: Path, rows: int) -> dict[str, Any]:
     subjects, types = [s for s, _ in SERVICES], [t for _, t in SERVICES]
     params = {"rows": rows, "subjects": subjects, "types": types, "n": len(SERVICES)}
     con.execute(GENERATE, params)
+    case_store.commit(con, case_store.store_dir(work / "base.duckdb"))
     count = con.execute("SELECT count(*) FROM cases").fetchall()[0][0]
     con.close()
     return {"cases": count}

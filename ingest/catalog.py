@@ -28,6 +28,8 @@ from ingest.catalog_rows import LookupSpec, Marker, QualifierSpec, RowFilter
 
 CASE_FIELDS = ("case_id", "opened_at", "due_at", "closed_at", "organisation", "service")
 """Canonical fields of a case-level source; each has a fixed type in the warehouse."""
+OPTIONAL_CASE_FIELDS = ("updated_at",)
+"""Fields an entry may declare: `updated_at` decides which version of a re-sent case wins."""
 
 SLUG_ID = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -185,7 +187,7 @@ class CaseSource(SourceBase):
     @classmethod
     def _columns_complete(cls, columns: dict[str, str]) -> dict[str, str]:
         missing = [f for f in CASE_FIELDS if f not in columns]
-        unknown = [f for f in columns if f not in CASE_FIELDS]
+        unknown = [f for f in columns if f not in (*CASE_FIELDS, *OPTIONAL_CASE_FIELDS)]
         if missing or unknown:
             raise ValueError(f"missing {missing or 'none'}, unknown {unknown or 'none'}")
         return columns

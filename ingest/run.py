@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import cases, catalog_lineage, observations
+from ingest import case_store, cases, catalog_lineage, observations
 from ingest import inventory as service_inventory
 from ingest.catalog import ObservationSource, Source
 from ingest.catalog_groups import DEFAULT_GROUP, PeerGroupSpec
@@ -31,6 +31,7 @@ class FileOutcome:
     counts: LoadCounts | None = None
     message: str = ""
     recorded: bool = True  # False for a rejection already in the load history
+    replaced: int = 0  # cases of earlier files this file's versions replaced (or lost to)
 
     @property
     def changed(self) -> bool:
@@ -47,11 +48,13 @@ class RunSummary:
     published: bool = False
     warehouse_version: str = ""
     files: list[FileOutcome] = field(default_factory=list)
+    untouched: bool = False  # every file was loaded before: decided before any copy or write
 
     def as_json(self) -> str:
         return json.dumps(
             {
                 "published": self.published,
+                "untouched": self.untouched,
                 "warehouse_version": self.warehouse_version,
                 "files": [
                     {
@@ -59,6 +62,7 @@ class RunSummary:
                         "file": f.file_name,
                         "status": f.status,
                         "message": f.message,
+                        "cases_replaced": f.replaced,
                         **(f.counts.__dict__ if f.counts else {}),
                     }
                     for f in self.files
@@ -227,7 +231,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, old_ids: list[int], load_id: int)
             "INSERT INTO replaced_observations SELECT *, ? FROM observations WHERE load_id = ?",
             [load_id, old_id],
         )
-        for table in ("cases", "observations", "services", "service_volumes", "service_stages"):
+        case_store.drop_load(con, old_id)
+        for table in ("observations", "services", "service_volumes", "service_stages"):
             con.execute(f"DELETE FROM {table} WHERE load_id = ?", [old_id])  # noqa: S608
         con.execute(
             "UPDATE loads SET status = 'superseded', superseded_by = ? WHERE load_id = ?",
@@ -265,6 +270,7 @@ def load_new_file(
             [load_id, source.id, path.name, digest, counts.rows_read, counts.rows_loaded,
              counts.rows_rejected, started, now(), counts.rows_excluded],
         )  # fmt: skip
+        again = cases.replace_earlier(con, source.id, load_id) if source.kind == "cases" else 0
         con.execute("COMMIT")
     except FileRejected as err:
         con.execute("ROLLBACK")
@@ -273,7 +279,9 @@ def load_new_file(
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return FileOutcome(source.id, path.name, "revised" if seen else "loaded", counts)
+    return FileOutcome(
+        source.id, path.name, "revised" if seen else "loaded", counts, replaced=again
+    )
 
 
 def load_source_files(
@@ -373,6 +381,47 @@ def run_locked(
     return _run_locked(sources, data_dir, warehouse, only, progress)
 
 
+def already_loaded(
+    sources: list[Source], data_dir: Path, warehouse: Path, only: str | None
+) -> RunSummary | None:
+    """The run's outcome when it has nothing to load, read from the published warehouse
+    without copying it: every file of the chosen sources loaded before with the same bytes
+    (sha256), by the same entry, and the measures built by this code from this catalog.
+    None when anything would change (or the warehouse cannot be extended): the run goes on.
+    Costs a hash of the files and one read of `loads`, never a copy of the warehouse.
+    """
+    if not compatible(warehouse):
+        return None
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        if _meta(con, "fingerprint") != measures_fingerprint(sources):
+            return None
+        loaded = set(
+            con.execute(
+                "SELECT source_id, file_name, sha256 FROM loads WHERE status = 'loaded'"
+            ).fetchall()
+        )
+        summary = RunSummary(warehouse_version=_meta(con, "warehouse_version") or "")
+        for source in sources:
+            if only is not None and source.id != only:
+                continue
+            if _meta(con, f"entry:{source.id}") != entry_fingerprint(source):
+                return None
+            files = source.files(data_dir)
+            if isinstance(source, ObservationSource):
+                files = source.inventory_files(data_dir) + files
+            for path in files:
+                if (source.id, path.name, sha256_of(path)) not in loaded:
+                    return None
+                summary.files.append(FileOutcome(source.id, path.name, "unchanged"))
+            if not source.files(data_dir):
+                return None  # the full run names the missing files
+    finally:
+        con.close()
+    summary.untouched = True
+    return summary
+
+
 def _run_locked(
     sources: list[Source],
     data_dir: Path,
@@ -380,6 +429,9 @@ def _run_locked(
     only: str | None,
     progress: Callable[[str], None] | None,
 ) -> RunSummary:
+    untouched = already_loaded(sources, data_dir, warehouse, only)
+    if untouched is not None:
+        return untouched
     summary = RunSummary()
     # A warehouse built by older code is rebuilt from the files rather than patched.
     fresh = not compatible(warehouse)
@@ -398,6 +450,8 @@ def _run_locked(
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary
+        case_store.commit(con, case_store.store_dir(warehouse))
+        gone, known = case_store.expire(con), case_store.listed(con)
         build_measures(con, min_judged)
         loads = con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM loads").fetchall()
         version = hashlib.sha256(f"{fingerprint}|{loads[0][0]}".encode()).hexdigest()[:16]
@@ -408,4 +462,5 @@ def _run_locked(
         )
         swap_in(con, draft, warehouse)
         summary.published, summary.warehouse_version = True, version
+    case_store.sweep(warehouse, gone, known)
     return summary

@@ -78,6 +78,8 @@ def attempt(
     rows = sum(f.counts.rows_loaded for f in loaded if f.counts)
     state = f"published version {summary.warehouse_version}" if summary.published else (
         "no new figures; warehouse unchanged")  # fmt: skip
+    if summary.untouched:
+        state += ", not copied (every file already loaded, same sha256)"
     return job("succeeded", state, len(loaded), rows)
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import case_store
+
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -67,10 +69,15 @@ CREATE TABLE IF NOT EXISTS load_notes (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, file_name VARCHAR NOT NULL,
     kind VARCHAR NOT NULL, detail VARCHAR NOT NULL, rows BIGINT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS cases (
-    source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
-    case_id VARCHAR NOT NULL, opened_at TIMESTAMP NOT NULL, due_at TIMESTAMP,
-    closed_at TIMESTAMP, organisation VARCHAR NOT NULL, service VARCHAR NOT NULL
+-- Requests are not here: they are in the case store beside this file (ingest/case_store.py),
+-- read through the view `cases`.
+-- A case id already loaded that arrived again in a later file: the version dropped (old)
+-- and the one kept (new): the later file's, or the later updated_at where one is declared.
+CREATE TABLE IF NOT EXISTS case_replacements (
+    source_id VARCHAR NOT NULL, case_id VARCHAR NOT NULL,
+    old_load_id BIGINT NOT NULL, old_file VARCHAR NOT NULL, old_row BIGINT NOT NULL,
+    new_load_id BIGINT NOT NULL, new_file VARCHAR NOT NULL, new_row BIGINT NOT NULL,
+    replaced_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS observations (
     source_id VARCHAR NOT NULL, load_id BIGINT NOT NULL, row_number BIGINT NOT NULL,
@@ -109,7 +116,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 
@@ -133,4 +140,5 @@ def compatible(path: Path) -> bool:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create ingest's tables if they are not there yet."""
     con.execute(DDL)
+    case_store.create(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

@@ -75,12 +75,24 @@ def ledger_source(
     """A source's catalog entry as loaded (title, jurisdiction, publisher, licence,
     source_url), or None for an unknown id."""
     frame = read_frame(
-        """SELECT source_id, title, jurisdiction, publisher, licence, licence_url, source_url
-           FROM sources WHERE source_id = $source""",
+        """SELECT source_id, title, jurisdiction, publisher, licence, licence_url, source_url,
+                  kind FROM sources WHERE source_id = $source""",
         {"source": source_id},
         con,
     )
     return frame.row(0, named=True) if frame.height else None
+
+
+@cached
+def ledger_replacements(source_id: str, con: duckdb.DuckDBPyConnection | None = None) -> int:
+    """How many cases of a source arrived again in a later file and replaced their earlier
+    version (each kept once)."""
+    frame = read_frame(
+        "SELECT count(*) AS n FROM case_replacements WHERE source_id = $source",
+        {"source": source_id},
+        con,
+    )
+    return int(frame["n"][0])
 
 
 @cached

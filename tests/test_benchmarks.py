@@ -21,6 +21,8 @@ TINY = ["--rows", "20000"]
         ("bench_ingest.py", [*TINY, "--repeat", "1", "--profile", "never", "--tmp", "TMP"],
          "ours / bare"),
         ("bench_export.py", [*TINY, "--skip-datasette"], "site: /download/records.xlsx"),
+        ("bench_scale.py", ["--sizes", "20000", "--seconds", "0.2", "--tmp", "TMP"],
+         "no-op"),
     ],
 )  # fmt: skip
 def test_benchmark_runs_end_to_end(

@@ -92,7 +92,13 @@ def test_once_fetches_a_due_source_records_it_and_waits_for_its_next_figures(hom
     runs = job_runs(warehouse(home))
     # Fetched again on its due day: the mirror's file is the same, so nothing new is loaded.
     assert runs.select("outcome", "files", "rows", "message").rows()[1:] == [
-        ("succeeded", 0, 0, "no new figures; warehouse unchanged")
+        (
+            "succeeded",
+            0,
+            0,
+            "no new figures; warehouse unchanged, not copied "
+            "(every file already loaded, same sha256)",
+        )
     ]
 
 

@@ -83,6 +83,23 @@ def rejects_table(rejects: pl.DataFrame, caption: str) -> html.Div:
     return tables.captioned_table(caption, head, rows, "rejects-table")
 
 
+def _sent_again(source_id: str, kind: str) -> list[html.P]:
+    """For a case-level source: how many cases a later file sent again (each counted once)."""
+    if kind != "cases":
+        return []
+    again = working.ledger_replacements(source_id)
+    if not again:
+        return [html.P("No case arrived again in a later file.", id="cases-replaced")]
+    return [
+        html.P(
+            f"{plural(again, 'case')} arrived again in a later file (a feed re-sends a request "
+            "when it changes, e.g. once it closes); each replaced its earlier version and is "
+            "counted once.",
+            id="cases-replaced",
+        )
+    ]
+
+
 def layout(source_id: str | None = None, **_query: str) -> html.Div:
     """The source's files and rejected rows."""
     source = working.ledger_source(source_id) if source_id else None
@@ -111,6 +128,7 @@ def layout(source_id: str | None = None, **_query: str) -> html.Div:
                 className="headline",
             ),
             files_table(files, f"{source['title']}: each file received"),
+            *_sent_again(source_id, source["kind"]),
             links.download_links("sources", view, "this list of files"),
             html.H2("Rows rejected"),
             html.P(f"{plural(total, 'row')} rejected; shown: {shown}.")

@@ -10,9 +10,12 @@ from metrics.datasets import base as b
 # A request is due on the local day its target falls on, on time if closed at or before its
 # target (metrics/build.py); one still open at data_as_of is not on time. `outcome` and
 # `late_by_seconds` only name those facts; no figure here is re-derived for a verdict.
-# Streamed without a sort, in the order ingest stored them (file after file; within a file,
-# lines are not in order): a sort of millions of wide rows peaked at 829 MB for 5,000,000
-# rows (make bench-export). The day page sorts its few rows itself.
+# Streamed without a sort, as the case store's parts are read (month by month, not strictly:
+# parts are read in parallel): a sort of millions of wide rows peaked at 829 MB for 5,000,000
+# rows (make bench-export). The day page sorts its few rows itself. `cases` reads the case
+# store's Parquet parts (ingest/case_store.py); for a day, `opened_at` before its end (true
+# of every request due that day: ingest rejects a target before the open time) lets DuckDB
+# skip every later month's part unread, and row groups' due_at bounds skip most of the rest.
 SQL = f"""
 WITH svc AS (
     SELECT DISTINCT source_id, jurisdiction, organisation, org_slug, service, service_slug
@@ -36,7 +39,8 @@ JOIN svc ON svc.source_id = c.source_id AND svc.organisation = c.organisation
      AND svc.service = c.service
 JOIN loads l ON l.load_id = c.load_id
 JOIN source_facts f ON f.source_id = c.source_id
-WHERE ($day::DATE IS NULL OR (c.due_at >= $day::DATE AND c.due_at < $day::DATE + 1))
+WHERE ($day::DATE IS NULL OR (c.due_at >= $day::DATE AND c.due_at < $day::DATE + 1
+                                AND c.opened_at < $day::DATE + 1))
 """  # noqa: S608 - IN_VIEW is a constant
 
 
