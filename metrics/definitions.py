@@ -48,9 +48,13 @@ MEASURES: dict[str, str] = {
     "Change on previous period": "The month's figure less the previous period's, and less "
     "the same period a year earlier; left blank where either figure is missing, never "
     "estimated.",
-    "Volume": "How many requests were received (opened) in the month, attendances or "
-    "applications: the scale behind a percentage. Neither more nor fewer is better. Shown "
-    "with the change on the same period a year earlier where the warehouse holds it.",
+    "Volume": "How many came in: requests received (opened) in the month; A&E or emergency "
+    "care attendances (every attendance the 4-hour share counts); ambulance calls answered "
+    "and incidents, in all and by category (AmbSYS A1, A7, A8 and A10 to A12); or "
+    "applications in the fiscal year: the scale behind a percentage. Where a file has no "
+    "total row, the area's volume is the sum of its organisations'. Neither more nor fewer "
+    "is better. Shown with the change on the same period a year earlier where the warehouse "
+    "holds it.",
     "Backlog past target": "For a case-level source: requests open at the end of the month "
     "(the first moment of the next) whose target time had passed. A request closed exactly "
     "at the month's end is not counted. Median days overdue is the median, over that "

@@ -343,3 +343,87 @@ def test_nyc_layout_backlog_and_time_to_close(tmp_path: Path) -> None:
     # median 1.75, 90th centile 0.5 + 0.9 × 2.5 = 2.75, median target 1 day.
     assert heating["resolve-median-days"] == (1.75, 2, 1.0, None)
     assert heating["resolve-p90-days"] == (2.75, 2, 1.0, None)
+
+
+@pytest.fixture(scope="module")
+def volumes_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Scotland's, Northern Ireland's and the ambulance services' real files, as bundled."""
+    names = (
+        "phs-scotland-ae-monthly", "phs-scotland-ae-monthly-miu",
+        "ni-emergency-care-waiting-times", "nhs-ambsys",
+    )  # fmt: skip
+    path = tmp_path_factory.mktemp("volumes") / "volumes.duckdb"
+    run([load_source(ROOT / "catalog" / f"{n}.toml") for n in names], ROOT / "data", path)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def volume(
+    con: duckdb.DuckDBPyConnection, measure_id: str, month: str, org_code: str | None = None
+) -> list[tuple[object, ...]]:
+    """(value, year_earlier, change_on_year, unit, marker) of one volume: the total's, or
+    the organisation's with `org_code`."""
+    return con.sql(
+        """SELECT m.value, m.year_earlier, m.change_on_year, m.unit, m.marker FROM measures m
+           WHERE m.measure_id = $m AND m.period_start = $p::DATE
+             AND CASE WHEN $code IS NULL THEN m.org_level = 'total' ELSE m.organisation IN (
+                 SELECT organisation FROM observations WHERE org_code = $code) END""",
+        params={"m": measure_id, "p": month, "code": org_code},
+    ).fetchall()
+
+
+def test_scotland_attendances_sum_the_sites_of_each_entry(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # monthly_ae_activity_202305.csv.gz, summed with Python's csv module: May 2023, the 30
+    # emergency department rows' NumberOfAttendancesAll 118,056 (May 2022 119,491); the 33
+    # minor injury unit rows' 20,411 (19,484); together PHS's all-sites 138,467.
+    assert volume(volumes_con, "ae-attendances", "2023-05-01") == [
+        (118056.0, 119491.0, -1435.0, "count", None)
+    ]
+    assert volume(volumes_con, "miu-attendances", "2023-05-01") == [
+        (20411.0, 19484.0, 927.0, "count", None)
+    ]
+    # Queen Elizabeth University Hospital (G107H): 7,103 in May 2023, 7,494 a year earlier.
+    assert volume(volumes_con, "ae-attendances", "2023-05-01", "G107H") == [
+        (7103.0, 7494.0, -391.0, "count", None)
+    ]
+
+
+def test_northern_ireland_attendances_equal_the_bulletin(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The 'Total' column summed over March 2021's departments: 54,240, and over March 2020's
+    # 49,195: the Department of Health's bulletin's "54,240 attendances ... 5,045 more than
+    # in March 2020". The Mater: '1,355' ('2,525' a year earlier).
+    assert volume(volumes_con, "ed-attendances", "2021-03-01") == [
+        (54240.0, 49195.0, 5045.0, "count", None)
+    ]
+    assert volume(volumes_con, "ed-attendances", "2021-03-01", "Mater") == [
+        (1355.0, 2525.0, -1170.0, "count", None)
+    ]
+
+
+def test_ambulance_calls_and_incidents_by_category(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # AmbSYS.csv.gz, January 2020 (January 2019), read with Python's csv module. England
+    # (its own row, Eng): A1 calls answered 724,594 (763,932); A7 incidents 750,238
+    # (750,181); A8 category 1 incidents 60,771 (60,108). North West (RX7): A10 category 2
+    # incidents 52,929 (53,757); A12 category 4 5,244 (3,992).
+    assert volume(volumes_con, "calls-answered", "2020-01-01") == [
+        (724594.0, 763932.0, -39338.0, "count", None)
+    ]
+    assert volume(volumes_con, "incidents", "2020-01-01") == [
+        (750238.0, 750181.0, 57.0, "count", None)
+    ]
+    assert volume(volumes_con, "c1-incidents", "2020-01-01") == [
+        (60771.0, 60108.0, 663.0, "count", None)
+    ]
+    assert volume(volumes_con, "c2-incidents", "2020-01-01", "RX7") == [
+        (52929.0, 53757.0, -828.0, "count", None)
+    ]
+    assert volume(volumes_con, "c4-incidents", "2020-01-01", "RX7") == [
+        (5244.0, 3992.0, 1252.0, "count", None)
+    ]
