@@ -54,7 +54,12 @@ MEASURES: dict[str, str] = {
     "applications in the fiscal year: the scale behind a percentage. Where a file has no "
     "total row, the area's volume is the sum of its organisations'. Neither more nor fewer "
     "is better. Shown with the change on the same period a year earlier where the warehouse "
-    "holds it.",
+    "holds it. Each measure a standard judges names its volume in the catalog (the 4-hour "
+    "share its attendances, a category's response time that category's incidents, a "
+    "Canadian service standard its department's applications; a case-level standard the "
+    "requests received): the league and the compare page show it summed over their periods "
+    "and the organisation's services with a figure, with the change on the same periods a "
+    "year earlier only where every one of them has its figure.",
     "Backlog past target": "For a case-level source: requests open at the end of the month "
     "(the first moment of the next) whose target time had passed. A request closed exactly "
     "at the month's end is not counted. Median days overdue is the median, over that "
@@ -129,7 +134,10 @@ TABLES: dict[str, str] = {
     "reconciliation": "A source that republishes another's figures, checked figure by figure "
     "against it.",
     "league": "Organisations of an area per league window and peer group, with intervals, "
-    "bands and ranks among the group's members.",
+    "bands and ranks among the group's members, and each one's volume over the window.",
+    "standard_volumes": "Which count gives each standard's volume: the one its measure names "
+    "in the catalog (requests received for a case-level source; for 'all', the count every "
+    "standard of the area shares, where they share one).",
     "group_trends": "Each peer group's pooled figure for each period of each standard (all "
     "within the standard / all judged, or the mean of its members' figures for a time), its "
     "change on the period before and its SPC verdict: the trend a league's headline states.",

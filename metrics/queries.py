@@ -50,6 +50,7 @@ LEAGUE_COLUMNS = (
     "share_upper", "performance", "performance_numerator", "performance_denominator",
     "performance_unit", "comparator", "band", "reliability", "lower_95", "upper_95",
     "lower_998", "upper_998", "change_previous", "change_year", "spc_verdict",
+    "volume_measure", "volume", "volume_year_earlier", "volume_change_year",
 )  # fmt: skip
 
 
@@ -160,7 +161,10 @@ def league_table(
     figure minus the previous period's and the same period's a year earlier: a fraction for a
     share, seconds for a time; null where either is missing, and on 'all'), spc_verdict
     ('improving', 'deteriorating', 'no significant change', 'not enough data'; null on 'all';
-    see metrics.trend), standard_set_by ('agency' or 'tracker').
+    see metrics.trend), volume_measure, volume, volume_year_earlier, volume_change_year (the
+    count the standard's measure names as its volume, summed over the window's periods and
+    the organisation's services with a figure, and over the same periods a year before where
+    each has one; see metrics.measures), standard_set_by ('agency' or 'tracker').
     """
     group, standard = league_key(jurisdiction, con, standard, peer_group)
     return read_frame(

@@ -427,3 +427,61 @@ def test_ambulance_calls_and_incidents_by_category(
     assert volume(volumes_con, "c4-incidents", "2020-01-01", "RX7") == [
         (5244.0, 3992.0, 1252.0, "count", None)
     ]
+
+
+def test_league_volume_is_the_standards_count_over_the_window(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Summed with Python's csv module over the 12 months to each league month:
+    # NI, the Mater's 'Total', April 2020 to March 2021: 13,134 (April 2019 to March 2020:
+    # 48,800); AmbSYS, North West (RX7) A8 (category 1 incidents), February 2020 to January
+    # 2021: 99,045 (February 2019 to January 2020: 118,052); its A12 (category 4) 39,941
+    # (49,114).
+    rows = volumes_con.sql(
+        """SELECT standard_id, volume_measure, volume, volume_year_earlier, volume_change_year
+           FROM league WHERE (organisation = 'Mater' AND month = DATE '2021-03-01')
+              OR (organisation LIKE 'NORTH WEST AMBULANCE%' AND month = DATE '2021-01-01'
+                  AND standard_id IN ('arp-c1-mean', 'arp-c4-90th', 'all'))
+           ORDER BY standard_id"""
+    ).fetchall()
+    assert rows == [
+        ("all", None, None, None, None),  # six standards, four different counts: none
+        ("arp-c1-mean", "Category 1 incidents", 99045, 118052, -19007),
+        ("arp-c4-90th", "Category 4 incidents", 39941, 49114, -9173),
+        ("ni-ed-4-hours", "Emergency care attendances", 13134, 48800, -35666),
+    ]
+
+
+def test_a_measure_names_a_count_as_its_volume(tmp_path: Path) -> None:
+    entry = (ROOT / "catalog" / "nhs-ambsys.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(entry.replace('volume = "c1-incidents"', 'volume = "c1-mean"', 1))
+    with pytest.raises(ValueError, match=r"measures \['c1-mean'\] must name as volume a count"):
+        load_source(bad)
+
+
+def test_league_shows_volume_with_its_change_on_a_year(bundled_reader: None) -> None:
+    text = page_text("home", jurisdiction="nhs-england-ambulance-services", month="2021-01")
+    # RX7 above: 99,045, down 19,007 / 118,052 = 16.1% on a year.
+    assert "'99,045'" in text and "'16.1% on a year'" in text
+    assert "Volume: Category 1 incidents in the 12 months to January 2021" in text
+    # Boston, July 2015: requests received by department (OPEN_DT in July, counted with
+    # Python's csv module over the bundled files): Inspectional Services 1,419.
+    text = page_text("home", jurisdiction="boston", month="2015-07")
+    assert "'1,419'" in text and "Volume: Requests received in July 2015" in text
+
+
+def test_compare_shows_each_organisations_volume(bundled_reader: None) -> None:
+    london, north_west = (
+        f"nhs-england-ambulance-services-{n}-ambulance-service-nhs-trust"
+        for n in ("london", "north-west")
+    )
+    text = page_text(
+        "compare", jurisdiction="nhs-england-ambulance-services", orgs=f"{london},{north_west}",
+        standard="arp-c1-mean", **{"from": "2020-02", "to": "2021-01"},
+    )  # fmt: skip
+    # AmbSYS A8 summed with Python's csv module, February 2020 to January 2021 (a year
+    # earlier): London (RRU) 93,605 (131,763: down 29.0%); North West (RX7) 99,045 (118,052).
+    assert "Volume: Category 1 incidents, months compared" in text
+    assert "'93,605'" in text and "'29.0% on a year'" in text
+    assert "'99,045'" in text and "'16.1% on a year'" in text

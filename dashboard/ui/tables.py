@@ -25,8 +25,9 @@ LEAGUE_HEADS = (
     ("performance", "Performance"),
     ("change_previous", "Change"),
     ("performance_denominator", "Within standard, of cases"),
+    ("volume", "Volume"),
     ("periods_met", "{periods} met"),
-    ("share_met", "Share of {periods_lower} met (95% interval)"),
+    ("share_met", "Share met (95% interval)"),
     ("band", "Compared with the others"),
 )
 TEXT_COLUMNS = ("organisation", "change_previous", "band")
@@ -57,34 +58,42 @@ def league_table(
     href: Callable[[str, str], str],
 ) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page,
-    each column sortable by its head's link (`href(column, order)` gives the URL)."""
+    each column sortable by its head's link (`href(column, order)` gives the URL). A column
+    with nothing to show in any row (counts for a time, a volume no standard names) is left
+    out, so the table stays as narrow as it can."""
     periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
-    words = {"periods": periods, "periods_lower": periods.lower()}
-    head = html.Tr([sort_head(c, t.format(**words), by, href) for c, t in LEAGUE_HEADS])
+    words = {"periods": periods}
+    empty = {
+        c for c in ("performance_denominator", "volume") if frame[c].is_null().all()
+    } if frame.height else set()  # fmt: skip
+    heads = [(c, t) for c, t in LEAGUE_HEADS if c not in empty]
+    head = html.Tr([sort_head(c, t.format(**words), by, href) for c, t in heads])
     rows = [
-        html.Tr(
-            [
-                html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
-                html.Th(
-                    dcc.Link(
-                        r["organisation"],
-                        href=f"/department/{r['org_slug']}?month={month_text(month)}",
-                    ),
-                    scope="row",
-                ),
-                html.Td(value_text(r["performance"], str(r["performance_unit"])),
-                        className="num"),
-                html.Td(change_cell(r, month), className="change"),
-                html.Td(counts_text(r), className="num"),
-                html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
-                                 href=verdicts_href(r, month)), className="num"),
-                html.Td(share_with_interval(r), className="num"),
-                html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
-            ]
-        )
+        html.Tr([cell for c, cell in league_cells(r, month).items() if c not in empty])
         for r in frame.iter_rows(named=True)
-    ]  # fmt: skip
+    ]
     return captioned_table(caption, head, rows, "league-table")
+
+
+def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, html.Td | html.Th]:
+    """One league row's cells, by the column each shows."""
+    return {
+        "rank": html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
+        "organisation": html.Th(
+            dcc.Link(r["organisation"],
+                     href=f"/department/{r['org_slug']}?month={month_text(month)}"),
+            scope="row",
+        ),
+        "performance": html.Td(value_text(r["performance"], str(r["performance_unit"])),
+                               className="num"),
+        "change_previous": html.Td(change_cell(r, month), className="change"),
+        "performance_denominator": html.Td(counts_text(r), className="num"),
+        "volume": html.Td(volume_cell(r), className="num volume"),
+        "periods_met": html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
+                                        href=verdicts_href(r, month)), className="num"),
+        "share_met": html.Td(share_with_interval(r), className="num"),
+        "band": html.Td(band_text(r["band"], r["reliability"], r["performance_unit"])),
+    }  # fmt: skip
 
 
 def verdicts_href(row: dict[str, Any], month: dt.date) -> str:
@@ -138,6 +147,30 @@ def counts_text(row: dict[str, Any]) -> str:
     if row["performance_denominator"] is None:
         return "–" if row["performance"] is None else "not published"
     return f"{row['performance_numerator']:,} of {row['performance_denominator']:,}"
+
+
+def volume_cell(row: dict[str, Any]) -> list[Any] | str:
+    """'13,134' and 'down 73.1% on a year' beneath it (the arrow for the eye, the word for a
+    screen reader); '–' where the standard names no volume. A volume is neither better nor
+    worse for being larger, so the change is never called either."""
+    volume, earlier = row["volume"], row["volume_year_earlier"]
+    if volume is None:
+        return "–"
+    if earlier is None:
+        return f"{volume:,}"
+    change = volume - earlier
+    if change == 0 or earlier == 0:
+        said = "no change" if change == 0 else f"{abs(change):,} more than none"
+        return [f"{volume:,}", html.Span(f"{said} on a year", className="change-line")]
+    line = html.Span(
+        [
+            html.Span("▲ " if change > 0 else "▼ ", **aria(hidden="true")),
+            html.Span("up " if change > 0 else "down ", className="visually-hidden"),
+            f"{abs(change) / earlier:.1%} on a year",
+        ],
+        className="change-line",
+    )
+    return [f"{volume:,}", line]
 
 
 def share_with_interval(row: dict[str, Any]) -> str:
