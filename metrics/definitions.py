@@ -74,7 +74,9 @@ MEASURES: dict[str, str] = {
     "service's online applications / all its applications, and a department's across its "
     "services weighted by volume (the services with both figures). A service with no "
     "online channel (online applications 'not applicable') has none online; one whose online "
-    "figure is missing is left out, never counted as none.",
+    "figure is missing is left out, never counted as none. A department's figure is ranked "
+    "among its peer group's members with one that year, highest first, ties sharing a rank "
+    "(in the measures download as online-share-rank: the rank, of how many ranked).",
     "Stages online": "Of a service's stages (account registration, authentication, "
     "application, decision, issuance, feedback), those offered online out of those that "
     "apply to it; a stage marked not applicable is left out.",

@@ -251,6 +251,37 @@ def add_league_volumes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEAGUE_VOLUMES)
 
 
+TAKE_UP_RANKS = """
+-- Digital take-up ranked within each peer group: a department's volume-weighted online share
+-- ('All services') in a fiscal year among the group's members (in any league window: an
+-- inventory may run a year past the standards) with one that year, highest first, ties
+-- sharing a rank; the rank is the value, the number ranked its denominator.
+INSERT INTO measures
+WITH members AS (
+    SELECT DISTINCT jurisdiction, peer_group, org_slug FROM peer_group_members
+), shares AS (
+    SELECT m.*, g.peer_group, g.label FROM measures m
+    JOIN members p ON p.jurisdiction = m.jurisdiction AND p.org_slug = m.org_slug
+    JOIN peer_groups g ON g.jurisdiction = p.jurisdiction AND g.peer_group = p.peer_group
+    WHERE m.measure_id = 'online-share' AND m.service = 'All services' AND m.value IS NOT NULL
+      AND m.org_level = 'organisation'
+)
+SELECT source_id, jurisdiction, organisation, org_slug, org_level, service, service_slug,
+       'online-share-rank:' || peer_group,
+       'Rank for applications made online, among ' || label, period_start, period_end, grain,
+       rank() OVER (PARTITION BY source_id, peer_group, period_start ORDER BY value DESC)
+           ::DOUBLE,
+       NULL, count(*) OVER (PARTITION BY source_id, peer_group, period_start), 'rank', 'lower',
+       NULL, NULL, NULL, NULL
+FROM shares;
+"""
+
+
+def add_take_up_ranks(con: duckdb.DuckDBPyConnection) -> None:
+    """Rank each department's digital take-up among its peer group (after the groups)."""
+    con.execute(TAKE_UP_RANKS)
+
+
 def build_measures_table(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the `measures` table from the cases, observations and inventories loaded."""
     con.execute(

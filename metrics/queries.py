@@ -535,6 +535,7 @@ def other_measures(
     return read_frame(
         """WITH mine AS (
                SELECT * FROM measures m WHERE org_slug = $slug AND org_level = 'organisation'
+                 AND unit <> 'rank'
                  AND split_part(measure_id, ':', 1) NOT IN (
                      SELECT measure_id FROM standards
                      WHERE measure_id IS NOT NULL AND source_id = m.source_id)
@@ -573,6 +574,32 @@ def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataF
            FROM mine WHERE period_start = (SELECT max(period_start) FROM mine)
            GROUP BY service, period_start
            ORDER BY service <> 'All services', service""",
+        {"slug": slug},
+        con,
+    )
+
+
+@cached
+def take_up_ranks(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Where the organisation's digital take-up is ranked in its peer groups, its latest
+    year's ranks. Columns: peer_group, label, period_start, rank (1 = the highest online
+    share; ties share a rank), ranked (members with a figure), tied (members at this rank,
+    itself included).
+    """
+    return read_frame(
+        """WITH mine AS (
+               SELECT * FROM measures WHERE org_slug = $slug
+                 AND split_part(measure_id, ':', 1) = 'online-share-rank'
+           )
+           SELECT split_part(m.measure_id, ':', 2) AS peer_group, g.label, m.period_start,
+                  m.value::BIGINT AS rank, m.denominator AS ranked,
+                  (SELECT count(*) FROM measures o WHERE o.source_id = m.source_id
+                     AND o.measure_id = m.measure_id AND o.period_start = m.period_start
+                     AND o.value = m.value) AS tied
+           FROM mine m JOIN peer_groups g ON g.jurisdiction = m.jurisdiction
+                AND g.peer_group = split_part(m.measure_id, ':', 2)
+           WHERE m.period_start = (SELECT max(period_start) FROM mine)
+           ORDER BY g.position""",
         {"slug": slug},
         con,
     )

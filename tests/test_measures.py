@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -485,3 +486,55 @@ def test_compare_shows_each_organisations_volume(bundled_reader: None) -> None:
     assert "Volume: Category 1 incidents, months compared" in text
     assert "'93,605'" in text and "'29.0% on a year'" in text
     assert "'99,045'" in text and "'16.1% on a year'" in text
+
+
+def canada_weighted_shares() -> dict[str, tuple[int, int]]:
+    """Each department's (online, applications) in fiscal 2023-24, read from si_2024.csv with
+    Python's csv module: services with a total, online 'NA' (no online channel) as none,
+    online 'ND' or blank left out, as the definition says."""
+    path = ROOT / "data" / "canada-gc-service-standards-2023-24" / "si_2024.csv.gz"
+    sums: dict[str, tuple[int, int]] = {}
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            total, online = row["num_applications_total"], row["num_applications_online"]
+            if row["fiscal_yr"] != "2023-2024" or total in ("", "NA", "ND"):
+                continue
+            if online in ("", "ND"):
+                continue
+            name = row["owner_org_title"].split(" | ")[0]
+            got = sums.get(name, (0, 0))
+            add = 0 if online == "NA" else int(float(online))
+            sums[name] = (got[0] + add, got[1] + int(float(total)))
+    return sums
+
+
+def test_digital_take_up_is_ranked_within_the_peer_group(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    sums = canada_weighted_shares()
+    # Agriculture and Agri-Food Canada: 75,211 online of 113,691 applications (66.2%).
+    assert sums["Agriculture and Agri-Food Canada"] == (75211, 113691)
+    members = {
+        str(m)
+        for (m,) in bundled_con.sql(
+            "SELECT DISTINCT organisation FROM peer_group_members WHERE peer_group = 'departments'"
+        ).fetchall()
+    }
+    shares = {k: on / tot for k, (on, tot) in sums.items() if k in members and tot > 0}
+    mine = shares["Agriculture and Agri-Food Canada"]
+    higher = sum(1 for s in shares.values() if s > mine)
+    assert (len(shares), higher + 1) == (60, 25)  # 60 of the 62 members have a figure
+    rows = bundled_con.sql(
+        """SELECT measure_id, value, denominator, unit, direction FROM measures
+           WHERE organisation = 'Agriculture and Agri-Food Canada' AND unit = 'rank'"""
+    ).fetchall()
+    assert rows == [("online-share-rank:departments", 25.0, 60, "rank", "lower")]
+
+
+def test_canada_department_says_its_take_up_rank(bundled_reader: None) -> None:
+    text = page_text("department", slug="government-of-canada-agriculture-and-agri-food-canada")
+    assert (
+        "Ranked 25th of 60 federal departments and agencies for applications made online in "
+        "fiscal year 2023-24." in text
+    )
+    assert "66.2% (75,211 of 113,691 applications)" in text
