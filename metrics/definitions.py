@@ -82,7 +82,10 @@ MEASURES: dict[str, str] = {
     "apply to it; a stage marked not applicable is left out.",
     "12-hour waits from decision to admit": "NHS England's count of patients who waited "
     "over 12 hours in A&E from a decision to admit to admission. The standard allows none "
-    "(≤ 0); a provider with no A&E attendances that month is not applicable.",
+    "(≤ 0); a provider with no A&E attendances that month is not applicable. Its source is "
+    "not confirmed: we found no published statement of this expectation (in the NHS "
+    "Constitution's handbook or the NHS Standard Contract), so its citation is NHS England's "
+    "A&E statistics page, which publishes the count each month.",
     "Rank": "Organisations placed by share of judged periods met, ties sharing a rank. Shown "
     "for completeness; the funnel-plot band is the fairer comparison.",
     "Statistical process control": "As NHS England's Making Data Count: limits at the mean "

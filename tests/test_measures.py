@@ -538,3 +538,17 @@ def test_canada_department_says_its_take_up_rank(bundled_reader: None) -> None:
         "fiscal year 2023-24." in text
     )
     assert "66.2% (75,211 of 113,691 applications)" in text
+
+
+def test_twelve_hour_standard_cites_the_statistics_it_is_read_from(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # No published statement of the zero-tolerance expectation was confirmed, so the standard
+    # cites NHS England's A&E statistics page (the source's own page), and /methodology says.
+    rows = bundled_con.sql(
+        """SELECT st.citation_url = s.source_url FROM standards st JOIN sources s USING (source_id)
+           WHERE st.standard_id = 'nhs-ae-12-hours-decision-to-admit'"""
+    ).fetchall()
+    assert rows == [(True,)]
+    text = page_text("methodology")
+    assert "its citation is NHS England's A&E statistics page" in text
