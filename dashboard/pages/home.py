@@ -182,7 +182,8 @@ BANDS = (
     "between organisations (a funnel plot on case volumes at 99.8% limits). Change compares "
     "the latest month (or year) with the one before and a year earlier, with its statistical "
     "process control verdict; a change is called better or worse only when that verdict "
-    "agrees. Sort by any column with its heading."
+    "agrees. The share of periods met is followed by its 95% (Wilson) interval in brackets. "
+    "Sort by any column with its heading."
 )
 
 

@@ -27,7 +27,7 @@ LEAGUE_HEADS = (
     ("performance_denominator", "Within standard, of cases"),
     ("volume", "Volume"),
     ("periods_met", "{periods} met"),
-    ("share_met", "Share met (95% interval)"),
+    ("share_met", "Share of {periods_lower} met"),
     ("band", "Compared with the others"),
 )
 TEXT_COLUMNS = ("organisation", "change_previous", "band")
@@ -62,7 +62,7 @@ def league_table(
     with nothing to show in any row (counts for a time, a volume no standard names) is left
     out, so the table stays as narrow as it can."""
     periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
-    words = {"periods": periods}
+    words = {"periods": periods, "periods_lower": periods.lower()}
     empty = {
         c for c in ("performance_denominator", "volume") if frame[c].is_null().all()
     } if frame.height else set()  # fmt: skip
