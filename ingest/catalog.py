@@ -273,6 +273,11 @@ class MeasureSpec(Strict):
     scale: Literal["fraction", "percent"] = Field(
         "fraction", description="How the published share is written: 0 to 1, or 0 to 100."
     )
+    volume: str | None = Field(
+        None,
+        description="The count measure (or inventory volume) giving this measure's volume: "
+        "the scale behind it, shown beside it in the league and on /compare.",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> MeasureSpec:
@@ -392,6 +397,15 @@ class ObservationSource(SourceBase):
         bad = [s.id for s in self.standards if s.measure_id not in ids]
         if bad:
             raise ValueError(f"standards {bad} must name a declared measure_id of {sorted(ids)}")
+        return self
+
+    @model_validator(mode="after")
+    def _volumes_name_counts(self) -> ObservationSource:
+        counts = {m.id for m in self.measures if m.kind == "count"}
+        counts |= set(self.inventory.volumes) if self.inventory else set()
+        bad = [m.id for m in self.measures if m.volume is not None and m.volume not in counts]
+        if bad:
+            raise ValueError(f"measures {bad} must name as volume a count of {sorted(counts)}")
         return self
 
     @model_validator(mode="after")

@@ -104,8 +104,8 @@ def write_catalog(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None
             con.execute("INSERT INTO source_files VALUES (?, ?, ?)", [s.id, name, url])
         for m in s.measures if isinstance(s, ObservationSource) else []:
             con.execute(
-                "INSERT INTO measure_catalog VALUES (?, ?, ?, ?, ?)",
-                [s.id, m.id, m.service, m.unit, m.better()],
+                "INSERT INTO measure_catalog VALUES (?, ?, ?, ?, ?, ?)",
+                [s.id, m.id, m.service, m.unit, m.better(), m.volume],
             )
         for st in s.standards:
             version = 1 + sum(

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS lineage (
 -- Every measure an entry declares, judged or not: what it is called and which way is better.
 CREATE TABLE IF NOT EXISTS measure_catalog (
     source_id VARCHAR NOT NULL, measure_id VARCHAR NOT NULL, measure VARCHAR NOT NULL,
-    unit VARCHAR NOT NULL, direction VARCHAR NOT NULL, PRIMARY KEY (source_id, measure_id)
+    unit VARCHAR NOT NULL, direction VARCHAR NOT NULL, volume_id VARCHAR,
+    PRIMARY KEY (source_id, measure_id)
 );
 -- Where each listed file is published (the entry's `urls`), by the name it is stored under.
 CREATE TABLE IF NOT EXISTS source_files (
@@ -116,7 +117,7 @@ CREATE TABLE IF NOT EXISTS rejects (
 """
 
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 """Bump when a table above changes shape; a warehouse of another version is rebuilt whole."""
 
 

@@ -41,11 +41,16 @@ GROUP BY ALL
 def total_rows(
     con: duckdb.DuckDBPyConnection, source: ObservationSource, load_id: int, file_name: str
 ) -> None:
-    """Where asked: add the summed total where the file has none, else note any difference."""
+    """Where asked: add the summed total where the file has none, else note any difference.
+
+    A share's total sums its counts; a count's (attendances) sums the organisations' counts,
+    and is not available [x] in a period where any organisation's count is missing."""
     org = source.organisation
     if not org.computed_total:
         return
     params = {"source": source.id, "load": load_id, "file": file_name}
+    total = {"source": source.id, "load": load_id, "code": next(iter(org.total_codes), "TOTAL"),
+             "name": org.total_name or source.jurisdiction}  # fmt: skip
     con.execute(
         f"""INSERT INTO load_notes
         SELECT $source, $load, $file, 'total differs',
@@ -70,6 +75,20 @@ def total_rows(
         WHERE NOT EXISTS (SELECT 1 FROM observations t WHERE t.load_id = $load
                           AND t.org_level = 'total' AND t.measure_id = s.measure_id
                           AND t.period_start = s.period_start)""",  # noqa: S608
-        {"source": source.id, "load": load_id, "code": next(iter(org.total_codes), "TOTAL"),
-         "name": org.total_name or source.jurisdiction},
+        total,
+    )  # fmt: skip
+    con.execute(
+        """INSERT INTO observations
+        SELECT $source, $load, 0, $code, $name, 'total', o.measure_id, o.service, o.grain,
+               o.period_start, o.period_end, NULL, NULL,
+               CASE WHEN count(o.value) = count(*) THEN sum(o.value) END, 'count',
+               CASE WHEN count(o.value) < count(*) THEN '[x]' END, NULL, NULL, NULL, NULL,
+               NULL, NULL, NULL, NULL
+        FROM observations o
+        WHERE o.load_id = $load AND o.org_level = 'organisation' AND o.unit = 'count'
+          AND NOT EXISTS (SELECT 1 FROM observations t WHERE t.load_id = $load
+                          AND t.org_level = 'total' AND t.measure_id = o.measure_id
+                          AND t.period_start = o.period_start)
+        GROUP BY o.measure_id, o.service, o.grain, o.period_start, o.period_end""",
+        total,
     )  # fmt: skip

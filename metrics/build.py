@@ -15,7 +15,7 @@ import duckdb
 
 from metrics.league import band_league
 from metrics.lineage import build_organisation_names, name_observations
-from metrics.measures import build_measures_table
+from metrics.measures import add_league_volumes, add_take_up_ranks, build_measures_table
 from metrics.peer_groups import build_peer_groups
 from metrics.series import build_series
 from metrics.trend import add_league_trends, build_group_trends
@@ -258,8 +258,10 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
         name_observations(con)
         con.execute(MEASURES)
         build_measures_table(con)
+        add_league_volumes(con)
         build_organisation_names(con)
         build_peer_groups(con)
+        add_take_up_ranks(con)
         band_league(con, min_judged)
         add_league_trends(con)
         build_group_trends(con)

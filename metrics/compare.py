@@ -107,6 +107,39 @@ def comparison(
     )
 
 
+@cached
+def volumes(
+    slugs: tuple[str, ...],
+    standard_id: str,
+    first: dt.date,
+    last: dt.date,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pl.DataFrame:
+    """Each organisation's volume behind one standard over the months `first` to `last`: the
+    count the standard names (`standard_volumes`), summed over the periods and services with
+    a figure, as the league sums it over its window. A service's own standard ('gc:1008')
+    has none: the department's count is not that service's.
+
+    Columns: org_slug, volume_measure, volume, volume_year_earlier (the same periods a year
+    before, where every one has its figure; else null). No row for an organisation with none.
+    """
+    return read_frame(
+        """SELECT m.org_slug, any_value(m.measure) AS volume_measure,
+                  sum(m.value)::BIGINT AS volume,
+                  CASE WHEN count(m.year_earlier) = count(*) THEN sum(m.year_earlier) END::BIGINT
+                      AS volume_year_earlier
+           FROM standard_volumes v
+           JOIN measures m ON m.source_id = v.source_id AND m.measure_id = v.volume_id
+           WHERE v.standard_id = $standard
+             AND m.org_level = 'organisation' AND list_contains($slugs, m.org_slug)
+             AND m.value IS NOT NULL
+             AND m.period_start >= $first AND m.period_start <= last_day($last)
+           GROUP BY m.org_slug ORDER BY m.org_slug""",
+        {"slugs": list(slugs), "standard": standard_id, "first": first, "last": last},
+        con,
+    )
+
+
 def met_records(part: pl.DataFrame, order: Sequence[str] = ()) -> pl.DataFrame:
     """Each organisation's record over one standard's rows of `comparison`, in the `order`
     of their slugs (by name otherwise). Columns: org_slug, organisation, met, judged,

@@ -48,9 +48,18 @@ MEASURES: dict[str, str] = {
     "Change on previous period": "The month's figure less the previous period's, and less "
     "the same period a year earlier; left blank where either figure is missing, never "
     "estimated.",
-    "Volume": "How many requests were received (opened) in the month, attendances or "
-    "applications: the scale behind a percentage. Neither more nor fewer is better. Shown "
-    "with the change on the same period a year earlier where the warehouse holds it.",
+    "Volume": "How many came in: requests received (opened) in the month; A&E or emergency "
+    "care attendances (every attendance the 4-hour share counts); ambulance calls answered "
+    "and incidents, in all and by category (AmbSYS A1, A7, A8 and A10 to A12); or "
+    "applications in the fiscal year: the scale behind a percentage. Where a file has no "
+    "total row, the area's volume is the sum of its organisations'. Neither more nor fewer "
+    "is better. Shown with the change on the same period a year earlier where the warehouse "
+    "holds it. Each measure a standard judges names its volume in the catalog (the 4-hour "
+    "share its attendances, a category's response time that category's incidents, a "
+    "Canadian service standard its department's applications; a case-level standard the "
+    "requests received): the league and the compare page show it summed over their periods "
+    "and the organisation's services with a figure, with the change on the same periods a "
+    "year earlier only where every one of them has its figure.",
     "Backlog past target": "For a case-level source: requests open at the end of the month "
     "(the first moment of the next) whose target time had passed. A request closed exactly "
     "at the month's end is not counted. Median days overdue is the median, over that "
@@ -65,13 +74,18 @@ MEASURES: dict[str, str] = {
     "service's online applications / all its applications, and a department's across its "
     "services weighted by volume (the services with both figures). A service with no "
     "online channel (online applications 'not applicable') has none online; one whose online "
-    "figure is missing is left out, never counted as none.",
+    "figure is missing is left out, never counted as none. A department's figure is ranked "
+    "among its peer group's members with one that year, highest first, ties sharing a rank "
+    "(in the measures download as online-share-rank: the rank, of how many ranked).",
     "Stages online": "Of a service's stages (account registration, authentication, "
     "application, decision, issuance, feedback), those offered online out of those that "
     "apply to it; a stage marked not applicable is left out.",
     "12-hour waits from decision to admit": "NHS England's count of patients who waited "
     "over 12 hours in A&E from a decision to admit to admission. The standard allows none "
-    "(≤ 0); a provider with no A&E attendances that month is not applicable.",
+    "(≤ 0); a provider with no A&E attendances that month is not applicable. Its source is "
+    "not confirmed: we found no published statement of this expectation (in the NHS "
+    "Constitution's handbook or the NHS Standard Contract), so its citation is NHS England's "
+    "A&E statistics page, which publishes the count each month.",
     "Rank": "Organisations placed by share of judged periods met, ties sharing a rank. Shown "
     "for completeness; the funnel-plot band is the fairer comparison.",
     "Statistical process control": "As NHS England's Making Data Count: limits at the mean "
@@ -125,7 +139,10 @@ TABLES: dict[str, str] = {
     "reconciliation": "A source that republishes another's figures, checked figure by figure "
     "against it.",
     "league": "Organisations of an area per league window and peer group, with intervals, "
-    "bands and ranks among the group's members.",
+    "bands and ranks among the group's members, and each one's volume over the window.",
+    "standard_volumes": "Which count gives each standard's volume: the one its measure names "
+    "in the catalog (requests received for a case-level source; for 'all', the count every "
+    "standard of the area shares, where they share one).",
     "group_trends": "Each peer group's pooled figure for each period of each standard (all "
     "within the standard / all judged, or the mean of its members' figures for a time), its "
     "change on the period before and its SPC verdict: the trend a league's headline states.",

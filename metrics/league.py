@@ -24,7 +24,7 @@ from metrics.stats import (
 PARTITION = ["jurisdiction", "month", "standard_id", "peer_group"]
 SORTABLE = (
     "rank", "organisation", "performance", "performance_denominator", "periods_met",
-    "share_met", "band", "change_previous", "change_year", "spc_verdict",
+    "share_met", "band", "change_previous", "change_year", "spc_verdict", "volume",
 )  # fmt: skip
 """League columns a reader may sort by (`sort=` in the URL)."""
 BAND_ORDER = {"below expected": 0, "within expected range": 1, "above expected": 2}

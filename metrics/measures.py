@@ -23,6 +23,10 @@ A month the data ends inside (its end after data_as_of) is measured at data_as_o
 marked provisional [p]. Aggregate sources give every measure their entry declares; a service
 inventory gives each service's declared volumes. Each figure carries the same measure's
 figure a year earlier, where the warehouse holds one, and the change on it.
+
+Each league row then gets its volume (`add_league_volumes`): the count its standard's measure
+names as its volume in the catalog (attendances, incidents by category, applications; the
+requests received for a case-level source), summed over the league window.
 """
 
 from __future__ import annotations
@@ -198,6 +202,84 @@ LEFT JOIN measure_rows y ON y.source_id = m.source_id AND y.organisation = m.org
      AND y.period_start = (m.period_start - INTERVAL 1 YEAR)::DATE
 ORDER BY m.jurisdiction, m.organisation, m.service, m.measure_id, m.period_start;
 """
+
+
+LEAGUE_VOLUMES = """
+-- Each standard's volume: the count its measure names; a case-level source's requests received.
+CREATE OR REPLACE TABLE standard_volumes AS
+SELECT DISTINCT s.jurisdiction, st.standard_id, st.source_id,
+       coalesce(k.volume_id, CASE WHEN s.kind = 'cases' THEN 'requests-received' END)
+           AS volume_id
+FROM standards st JOIN sources s USING (source_id)
+LEFT JOIN measure_catalog k ON k.source_id = st.source_id AND k.measure_id = st.measure_id
+WHERE s.reconciles_with IS NULL;
+
+-- 'all' pools an area's standards: it has a volume only where they all share one.
+INSERT INTO standard_volumes
+SELECT jurisdiction, 'all', any_value(source_id), any_value(volume_id) FROM standard_volumes
+GROUP BY jurisdiction
+HAVING count(DISTINCT standard_id) > 1 AND count(DISTINCT volume_id) = 1
+   AND count(volume_id) = count(*) AND count(DISTINCT source_id) = 1;
+
+-- Summed over the league window's periods (the month of a daily league, the 12 months to
+-- the month of a monthly one, the fiscal year) and every service of the organisation; a
+-- year earlier only where every period summed has its figure a year before.
+CREATE OR REPLACE TEMP TABLE league_volumes AS
+SELECT l.jurisdiction, l.month, l.standard_id, l.organisation,
+       any_value(m.measure) AS volume_measure, sum(m.value)::BIGINT AS volume,
+       CASE WHEN count(m.year_earlier) = count(*) THEN sum(m.year_earlier) END::BIGINT
+           AS volume_year_earlier
+FROM (SELECT DISTINCT jurisdiction, month, grain, standard_id, organisation FROM league) l
+JOIN standard_volumes v USING (jurisdiction, standard_id)
+JOIN measures m ON m.source_id = v.source_id AND m.measure_id = v.volume_id
+     AND m.organisation = l.organisation AND m.org_level = 'organisation'
+     AND m.value IS NOT NULL AND m.period_start <= l.month
+     AND m.period_start > l.month - INTERVAL (CASE WHEN l.grain = 'month' THEN 12 ELSE 1 END)
+                                    MONTH
+GROUP BY ALL;
+
+CREATE OR REPLACE TABLE league AS
+SELECT l.*, v.volume_measure, v.volume, v.volume_year_earlier,
+       v.volume - v.volume_year_earlier AS volume_change_year
+FROM league l
+LEFT JOIN league_volumes v USING (jurisdiction, month, standard_id, organisation);
+"""
+
+
+def add_league_volumes(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every league row its volume over the window, and the same a year earlier."""
+    con.execute(LEAGUE_VOLUMES)
+
+
+TAKE_UP_RANKS = """
+-- Digital take-up ranked within each peer group: a department's volume-weighted online share
+-- ('All services') in a fiscal year among the group's members (in any league window: an
+-- inventory may run a year past the standards) with one that year, highest first, ties
+-- sharing a rank; the rank is the value, the number ranked its denominator.
+INSERT INTO measures
+WITH members AS (
+    SELECT DISTINCT jurisdiction, peer_group, org_slug FROM peer_group_members
+), shares AS (
+    SELECT m.*, g.peer_group, g.label FROM measures m
+    JOIN members p ON p.jurisdiction = m.jurisdiction AND p.org_slug = m.org_slug
+    JOIN peer_groups g ON g.jurisdiction = p.jurisdiction AND g.peer_group = p.peer_group
+    WHERE m.measure_id = 'online-share' AND m.service = 'All services' AND m.value IS NOT NULL
+      AND m.org_level = 'organisation'
+)
+SELECT source_id, jurisdiction, organisation, org_slug, org_level, service, service_slug,
+       'online-share-rank:' || peer_group,
+       'Rank for applications made online, among ' || label, period_start, period_end, grain,
+       rank() OVER (PARTITION BY source_id, peer_group, period_start ORDER BY value DESC)
+           ::DOUBLE,
+       NULL, count(*) OVER (PARTITION BY source_id, peer_group, period_start), 'rank', 'lower',
+       NULL, NULL, NULL, NULL
+FROM shares;
+"""
+
+
+def add_take_up_ranks(con: duckdb.DuckDBPyConnection) -> None:
+    """Rank each department's digital take-up among its peer group (after the groups)."""
+    con.execute(TAKE_UP_RANKS)
 
 
 def build_measures_table(con: duckdb.DuckDBPyConnection) -> None:

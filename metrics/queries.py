@@ -50,6 +50,7 @@ LEAGUE_COLUMNS = (
     "share_upper", "performance", "performance_numerator", "performance_denominator",
     "performance_unit", "comparator", "band", "reliability", "lower_95", "upper_95",
     "lower_998", "upper_998", "change_previous", "change_year", "spc_verdict",
+    "volume_measure", "volume", "volume_year_earlier", "volume_change_year",
 )  # fmt: skip
 
 
@@ -160,7 +161,10 @@ def league_table(
     figure minus the previous period's and the same period's a year earlier: a fraction for a
     share, seconds for a time; null where either is missing, and on 'all'), spc_verdict
     ('improving', 'deteriorating', 'no significant change', 'not enough data'; null on 'all';
-    see metrics.trend), standard_set_by ('agency' or 'tracker').
+    see metrics.trend), volume_measure, volume, volume_year_earlier, volume_change_year (the
+    count the standard's measure names as its volume, summed over the window's periods and
+    the organisation's services with a figure, and over the same periods a year before where
+    each has one; see metrics.measures), standard_set_by ('agency' or 'tracker').
     """
     group, standard = league_key(jurisdiction, con, standard, peer_group)
     return read_frame(
@@ -532,6 +536,7 @@ def other_measures(
     return read_frame(
         """WITH mine AS (
                SELECT * FROM measures m WHERE org_slug = $slug AND org_level = 'organisation'
+                 AND unit <> 'rank'
                  AND split_part(measure_id, ':', 1) NOT IN (
                      SELECT measure_id FROM standards
                      WHERE measure_id IS NOT NULL AND source_id = m.source_id)
@@ -570,6 +575,32 @@ def take_up(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataF
            FROM mine WHERE period_start = (SELECT max(period_start) FROM mine)
            GROUP BY service, period_start
            ORDER BY service <> 'All services', service""",
+        {"slug": slug},
+        con,
+    )
+
+
+@cached
+def take_up_ranks(slug: str, con: duckdb.DuckDBPyConnection | None = None) -> pl.DataFrame:
+    """Where the organisation's digital take-up is ranked in its peer groups, its latest
+    year's ranks. Columns: peer_group, label, period_start, rank (1 = the highest online
+    share; ties share a rank), ranked (members with a figure), tied (members at this rank,
+    itself included).
+    """
+    return read_frame(
+        """WITH mine AS (
+               SELECT * FROM measures WHERE org_slug = $slug
+                 AND split_part(measure_id, ':', 1) = 'online-share-rank'
+           )
+           SELECT split_part(m.measure_id, ':', 2) AS peer_group, g.label, m.period_start,
+                  m.value::BIGINT AS rank, m.denominator AS ranked,
+                  (SELECT count(*) FROM measures o WHERE o.source_id = m.source_id
+                     AND o.measure_id = m.measure_id AND o.period_start = m.period_start
+                     AND o.value = m.value) AS tied
+           FROM mine m JOIN peer_groups g ON g.jurisdiction = m.jurisdiction
+                AND g.peer_group = split_part(m.measure_id, ':', 2)
+           WHERE m.period_start = (SELECT max(period_start) FROM mine)
+           ORDER BY g.position""",
         {"slug": slug},
         con,
     )

@@ -10,6 +10,7 @@ R/ptd_calculate_assurance_type.R). Two choices are ours or Making Data Count's, 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -282,8 +283,13 @@ def latest_variation(values: Sequence[float | None], improvement: Improvement) -
     xs = [None if v is None or math.isnan(v) else float(v) for v in values]
     if not xs or xs[-1] is None or sum(v is not None for v in xs) < 2:
         return None
-    centre = _centre(xs, None)
-    tail = xs[-RUN:]
+    return _tail_variation(xs[-RUN:], _centre(xs, None), improvement)
+
+
+def _tail_variation(
+    tail: Sequence[float | None], centre: _Centre, improvement: Improvement
+) -> str | None:
+    """The latest point's variation, from the last RUN points against the limits."""
     sides = [None if v is None else _sign(v - centre.mean) for v in tail]
     trend, directions = _trend(tail)
     flags = {
@@ -294,6 +300,36 @@ def latest_variation(values: Sequence[float | None], improvement: Improvement) -
     }
     kind = _point_type(sides[-1], flags, directions[-1], _SIGNS[improvement])
     return None if kind is None else _VARIATIONS[kind]
+
+
+def prefix_variations(values: Sequence[float | None], improvement: Improvement) -> list[str | None]:
+    """`latest_variation(values[: i + 1])` for every i, in one pass: each prefix's mean and
+    average moving range kept as the series grows, not recounted. Exactly the same figures:
+    math.fsum is correctly rounded whatever the order of its terms, so the kept ranges are
+    summed from a sorted list (those under 3.267 times the average are a prefix of it)."""
+    xs = [None if v is None or math.isnan(v) else float(v) for v in values]
+    observed: list[float] = []
+    ranges: list[float] = []
+    ordered: list[float] = []
+    out: list[str | None] = []
+    for i, x in enumerate(xs):
+        if x is not None:
+            observed.append(x)
+            before = xs[i - 1] if i else None
+            if before is not None:
+                ranges.append(abs(x - before))
+                bisect.insort(ordered, ranges[-1])
+        if x is None or len(observed) < 2:
+            out.append(None)
+            continue
+        amr: float | None = None
+        if ranges:
+            amr = math.fsum(ranges) / len(ranges)
+            kept = bisect.bisect_left(ordered, SCREEN * amr)
+            amr = math.fsum(ordered[:kept]) / kept if kept else amr
+        centre = _Centre(math.fsum(observed) / len(observed), amr)
+        out.append(_tail_variation(xs[max(0, i + 1 - RUN) : i + 1], centre, improvement))
+    return out
 
 
 def verdict_word(result: SpcResult | None) -> str:

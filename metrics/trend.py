@@ -15,7 +15,13 @@ import duckdb
 import polars as pl
 
 from metrics.grain import Grain
-from metrics.spc import NOT_ENOUGH, VERDICT_WORDS, Improvement, latest_variation
+from metrics.spc import (
+    NOT_ENOUGH,
+    VERDICT_WORDS,
+    Improvement,
+    latest_variation,
+    prefix_variations,
+)
 
 KEY = ["jurisdiction", "standard_id", "org_slug"]
 
@@ -59,18 +65,32 @@ def verdict(values: list[float | None], comparator: str | None) -> str:
     return NOT_ENOUGH if variation is None else VERDICT_WORDS[variation]
 
 
+def prefix_verdicts(values: list[float | None], comparator: str | None) -> list[str]:
+    """`verdict(values[: i + 1], comparator)` for every i, in one pass over the series."""
+    improvement: Improvement = "decrease" if comparator == "<=" else "increase"
+    return [
+        NOT_ENOUGH if v is None else VERDICT_WORDS[v]
+        for v in prefix_variations(values, improvement)
+    ]
+
+
 def verdicts(periods: pl.DataFrame, rows: pl.DataFrame) -> pl.Series:
     """Each league row's verdict on its series up to and including the row's month."""
     series: dict[tuple[str, str, str], tuple[list[object], list[float | None]]] = {}
     for part in periods.sort("period").partition_by(KEY, maintain_order=True):
         key = (part["jurisdiction"][0], part["standard_id"][0], part["org_slug"][0])
         series[key] = (list(part["period"]), list(part["performance"]))
+    words: dict[tuple[str, str, str, str | None], list[str]] = {}
     out = []
     for j, s, org, month, comparator in rows.select(*KEY, "month", "comparator").iter_rows():
         dates, values = series.get((j, s, org), ([], []))
         end = bisect.bisect_right(dates, month)
-        at_month = end > 0 and dates[end - 1] == month
-        out.append(verdict(values[:end], comparator) if at_month else NOT_ENOUGH)
+        if not (end > 0 and dates[end - 1] == month):
+            out.append(NOT_ENOUGH)
+            continue
+        if (j, s, org, comparator) not in words:
+            words[(j, s, org, comparator)] = prefix_verdicts(values, comparator)
+        out.append(words[(j, s, org, comparator)][end - 1])
     return pl.Series("spc_verdict", out, dtype=pl.String)
 
 
@@ -135,11 +155,11 @@ def group_series_trends(part: pl.DataFrame) -> pl.DataFrame:
         part["comparator"][0],
     )
     at = dict(zip(periods, values, strict=True))
-    changes, words = [], []
-    for i, (period, value) in enumerate(zip(periods, values, strict=True)):
+    changes = []
+    for period, value in zip(periods, values, strict=True):
         before = at.get(grain.previous(period))
         changes.append(None if before is None or value is None else value - before)
-        words.append(verdict(values[: i + 1], comparator))
+    words = prefix_verdicts(values, comparator)
     return part.with_columns(
         pl.Series("change_previous", changes, dtype=pl.Float64),
         pl.Series("spc_verdict", words, dtype=pl.String),

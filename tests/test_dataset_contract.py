@@ -27,7 +27,9 @@ CONTRACT = {
         share_met_status:string share_lower:number share_lower_status:string
         share_upper:number share_upper_status:string band:string reliability:string
         change_previous:number change_previous_status:string change_year:number
-        change_year_status:string spc_verdict:string standard_set_by:string""",
+        change_year_status:string spc_verdict:string standard_set_by:string
+        volume_measure:string volume:integer volume_year_earlier:integer
+        volume_change_year:integer""",
     "records": """jurisdiction:string organisation:string service:string standard_id:string
         standard:string period_start:date period_end:date grain:string numerator:integer
         numerator_status:string denominator:integer denominator_status:string value:number

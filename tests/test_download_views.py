@@ -65,13 +65,14 @@ def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
             "–"
             if r["performance_denominator"] == ""
             else f"{int(r['performance_numerator']):,} of {int(r['performance_denominator']):,}",
+            f"{int(r['volume']):,}",  # requests received in July: no year earlier held
             f"{int(r['periods_met']):,} of {int(r['periods_judged']):,}",
             f"{pct(r['share_met'])} ({pct(r['share_lower'])[:-1]}–{pct(r['share_upper'])})",
         ]
         for r in rows
     ]
     assert len(shown) == 6
-    assert [row[:3] + row[4:7] for row in shown] == from_file
+    assert [row[:3] + row[4:8] for row in shown] == from_file
     # The Change cell shows the file's change on June and its SPC verdict, in words.
     for row, r in zip(shown, rows, strict=True):
         if r["change_previous"] == "":

@@ -134,6 +134,6 @@ def test_the_figure_a_league_ranks_on_stands_beside_the_rank(bundled_reader: Non
         return [text(th) for th in walk(table) if type(th).__name__ == "Th"][:4]
 
     assert heads(jurisdiction="boston", month="2015-12") == [
-        "Rank", "Organisation", "Service-days met", "Share of service-days met (95% interval) ▼",
+        "Rank", "Organisation", "Service-days met", "Share of service-days met ▼",
     ]  # fmt: skip
     assert heads(jurisdiction="nhs-england")[:3] == ["Rank", "Organisation", "Performance ▼"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -343,3 +344,211 @@ def test_nyc_layout_backlog_and_time_to_close(tmp_path: Path) -> None:
     # median 1.75, 90th centile 0.5 + 0.9 × 2.5 = 2.75, median target 1 day.
     assert heating["resolve-median-days"] == (1.75, 2, 1.0, None)
     assert heating["resolve-p90-days"] == (2.75, 2, 1.0, None)
+
+
+@pytest.fixture(scope="module")
+def volumes_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Scotland's, Northern Ireland's and the ambulance services' real files, as bundled."""
+    names = (
+        "phs-scotland-ae-monthly", "phs-scotland-ae-monthly-miu",
+        "ni-emergency-care-waiting-times", "nhs-ambsys",
+    )  # fmt: skip
+    path = tmp_path_factory.mktemp("volumes") / "volumes.duckdb"
+    run([load_source(ROOT / "catalog" / f"{n}.toml") for n in names], ROOT / "data", path)
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def volume(
+    con: duckdb.DuckDBPyConnection, measure_id: str, month: str, org_code: str | None = None
+) -> list[tuple[object, ...]]:
+    """(value, year_earlier, change_on_year, unit, marker) of one volume: the total's, or
+    the organisation's with `org_code`."""
+    return con.sql(
+        """SELECT m.value, m.year_earlier, m.change_on_year, m.unit, m.marker FROM measures m
+           WHERE m.measure_id = $m AND m.period_start = $p::DATE
+             AND CASE WHEN $code IS NULL THEN m.org_level = 'total' ELSE m.organisation IN (
+                 SELECT organisation FROM observations WHERE org_code = $code) END""",
+        params={"m": measure_id, "p": month, "code": org_code},
+    ).fetchall()
+
+
+def test_scotland_attendances_sum_the_sites_of_each_entry(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # monthly_ae_activity_202305.csv.gz, summed with Python's csv module: May 2023, the 30
+    # emergency department rows' NumberOfAttendancesAll 118,056 (May 2022 119,491); the 33
+    # minor injury unit rows' 20,411 (19,484); together PHS's all-sites 138,467.
+    assert volume(volumes_con, "ae-attendances", "2023-05-01") == [
+        (118056.0, 119491.0, -1435.0, "count", None)
+    ]
+    assert volume(volumes_con, "miu-attendances", "2023-05-01") == [
+        (20411.0, 19484.0, 927.0, "count", None)
+    ]
+    # Queen Elizabeth University Hospital (G107H): 7,103 in May 2023, 7,494 a year earlier.
+    assert volume(volumes_con, "ae-attendances", "2023-05-01", "G107H") == [
+        (7103.0, 7494.0, -391.0, "count", None)
+    ]
+
+
+def test_northern_ireland_attendances_equal_the_bulletin(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # The 'Total' column summed over March 2021's departments: 54,240, and over March 2020's
+    # 49,195: the Department of Health's bulletin's "54,240 attendances ... 5,045 more than
+    # in March 2020". The Mater: '1,355' ('2,525' a year earlier).
+    assert volume(volumes_con, "ed-attendances", "2021-03-01") == [
+        (54240.0, 49195.0, 5045.0, "count", None)
+    ]
+    assert volume(volumes_con, "ed-attendances", "2021-03-01", "Mater") == [
+        (1355.0, 2525.0, -1170.0, "count", None)
+    ]
+
+
+def test_ambulance_calls_and_incidents_by_category(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # AmbSYS.csv.gz, January 2020 (January 2019), read with Python's csv module. England
+    # (its own row, Eng): A1 calls answered 724,594 (763,932); A7 incidents 750,238
+    # (750,181); A8 category 1 incidents 60,771 (60,108). North West (RX7): A10 category 2
+    # incidents 52,929 (53,757); A12 category 4 5,244 (3,992).
+    assert volume(volumes_con, "calls-answered", "2020-01-01") == [
+        (724594.0, 763932.0, -39338.0, "count", None)
+    ]
+    assert volume(volumes_con, "incidents", "2020-01-01") == [
+        (750238.0, 750181.0, 57.0, "count", None)
+    ]
+    assert volume(volumes_con, "c1-incidents", "2020-01-01") == [
+        (60771.0, 60108.0, 663.0, "count", None)
+    ]
+    assert volume(volumes_con, "c2-incidents", "2020-01-01", "RX7") == [
+        (52929.0, 53757.0, -828.0, "count", None)
+    ]
+    assert volume(volumes_con, "c4-incidents", "2020-01-01", "RX7") == [
+        (5244.0, 3992.0, 1252.0, "count", None)
+    ]
+
+
+def test_league_volume_is_the_standards_count_over_the_window(
+    volumes_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Summed with Python's csv module over the 12 months to each league month:
+    # NI, the Mater's 'Total', April 2020 to March 2021: 13,134 (April 2019 to March 2020:
+    # 48,800); AmbSYS, North West (RX7) A8 (category 1 incidents), February 2020 to January
+    # 2021: 99,045 (February 2019 to January 2020: 118,052); its A12 (category 4) 39,941
+    # (49,114).
+    rows = volumes_con.sql(
+        """SELECT standard_id, volume_measure, volume, volume_year_earlier, volume_change_year
+           FROM league WHERE (organisation = 'Mater' AND month = DATE '2021-03-01')
+              OR (organisation LIKE 'NORTH WEST AMBULANCE%' AND month = DATE '2021-01-01'
+                  AND standard_id IN ('arp-c1-mean', 'arp-c4-90th', 'all'))
+           ORDER BY standard_id"""
+    ).fetchall()
+    assert rows == [
+        ("all", None, None, None, None),  # six standards, four different counts: none
+        ("arp-c1-mean", "Category 1 incidents", 99045, 118052, -19007),
+        ("arp-c4-90th", "Category 4 incidents", 39941, 49114, -9173),
+        ("ni-ed-4-hours", "Emergency care attendances", 13134, 48800, -35666),
+    ]
+
+
+def test_a_measure_names_a_count_as_its_volume(tmp_path: Path) -> None:
+    entry = (ROOT / "catalog" / "nhs-ambsys.toml").read_text()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(entry.replace('volume = "c1-incidents"', 'volume = "c1-mean"', 1))
+    with pytest.raises(ValueError, match=r"measures \['c1-mean'\] must name as volume a count"):
+        load_source(bad)
+
+
+def test_league_shows_volume_with_its_change_on_a_year(bundled_reader: None) -> None:
+    text = page_text("home", jurisdiction="nhs-england-ambulance-services", month="2021-01")
+    # RX7 above: 99,045, down 19,007 / 118,052 = 16.1% on a year.
+    assert "'99,045'" in text and "'16.1% on a year'" in text
+    assert "Volume: Category 1 incidents in the 12 months to January 2021" in text
+    # Boston, July 2015: requests received by department (OPEN_DT in July, counted with
+    # Python's csv module over the bundled files): Inspectional Services 1,419.
+    text = page_text("home", jurisdiction="boston", month="2015-07")
+    assert "'1,419'" in text and "Volume: Requests received in July 2015" in text
+
+
+def test_compare_shows_each_organisations_volume(bundled_reader: None) -> None:
+    london, north_west = (
+        f"nhs-england-ambulance-services-{n}-ambulance-service-nhs-trust"
+        for n in ("london", "north-west")
+    )
+    text = page_text(
+        "compare", jurisdiction="nhs-england-ambulance-services", orgs=f"{london},{north_west}",
+        standard="arp-c1-mean", **{"from": "2020-02", "to": "2021-01"},
+    )  # fmt: skip
+    # AmbSYS A8 summed with Python's csv module, February 2020 to January 2021 (a year
+    # earlier): London (RRU) 93,605 (131,763: down 29.0%); North West (RX7) 99,045 (118,052).
+    assert "Volume: Category 1 incidents, months compared" in text
+    assert "'93,605'" in text and "'29.0% on a year'" in text
+    assert "'99,045'" in text and "'16.1% on a year'" in text
+
+
+def canada_weighted_shares() -> dict[str, tuple[int, int]]:
+    """Each department's (online, applications) in fiscal 2023-24, read from si_2024.csv with
+    Python's csv module: services with a total, online 'NA' (no online channel) as none,
+    online 'ND' or blank left out, as the definition says."""
+    path = ROOT / "data" / "canada-gc-service-standards-2023-24" / "si_2024.csv.gz"
+    sums: dict[str, tuple[int, int]] = {}
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            total, online = row["num_applications_total"], row["num_applications_online"]
+            if row["fiscal_yr"] != "2023-2024" or total in ("", "NA", "ND"):
+                continue
+            if online in ("", "ND"):
+                continue
+            name = row["owner_org_title"].split(" | ")[0]
+            got = sums.get(name, (0, 0))
+            add = 0 if online == "NA" else int(float(online))
+            sums[name] = (got[0] + add, got[1] + int(float(total)))
+    return sums
+
+
+def test_digital_take_up_is_ranked_within_the_peer_group(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    sums = canada_weighted_shares()
+    # Agriculture and Agri-Food Canada: 75,211 online of 113,691 applications (66.2%).
+    assert sums["Agriculture and Agri-Food Canada"] == (75211, 113691)
+    members = {
+        str(m)
+        for (m,) in bundled_con.sql(
+            "SELECT DISTINCT organisation FROM peer_group_members WHERE peer_group = 'departments'"
+        ).fetchall()
+    }
+    shares = {k: on / tot for k, (on, tot) in sums.items() if k in members and tot > 0}
+    mine = shares["Agriculture and Agri-Food Canada"]
+    higher = sum(1 for s in shares.values() if s > mine)
+    assert (len(shares), higher + 1) == (60, 25)  # 60 of the 62 members have a figure
+    rows = bundled_con.sql(
+        """SELECT measure_id, value, denominator, unit, direction FROM measures
+           WHERE organisation = 'Agriculture and Agri-Food Canada' AND unit = 'rank'"""
+    ).fetchall()
+    assert rows == [("online-share-rank:departments", 25.0, 60, "rank", "lower")]
+
+
+def test_canada_department_says_its_take_up_rank(bundled_reader: None) -> None:
+    text = page_text("department", slug="government-of-canada-agriculture-and-agri-food-canada")
+    assert (
+        "Ranked 25th of 60 federal departments and agencies for applications made online in "
+        "fiscal year 2023-24." in text
+    )
+    assert "66.2% (75,211 of 113,691 applications)" in text
+
+
+def test_twelve_hour_standard_cites_the_statistics_it_is_read_from(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # No published statement of the zero-tolerance expectation was confirmed, so the standard
+    # cites NHS England's A&E statistics page (the source's own page), and /methodology says.
+    rows = bundled_con.sql(
+        """SELECT st.citation_url = s.source_url FROM standards st JOIN sources s USING (source_id)
+           WHERE st.standard_id = 'nhs-ae-12-hours-decision-to-admit'"""
+    ).fetchall()
+    assert rows == [(True,)]
+    text = page_text("methodology")
+    assert "its citation is NHS England's A&E statistics page" in text

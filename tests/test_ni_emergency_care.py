@@ -30,11 +30,13 @@ def test_departments_sum_to_the_northern_ireland_total(tmp_path: Path) -> None:
     loads = "SELECT rows_read, rows_loaded, rows_rejected, rows_excluded FROM loads"
     assert query(warehouse, loads) == [(2934, 2934, 0, 0)]
     total = """SELECT organisation, numerator, denominator FROM observations
-               WHERE org_level = 'total' AND period_start = '2021-03-01'"""
+               WHERE org_level = 'total' AND period_start = '2021-03-01'
+                 AND measure_id = 'ed-within-4-hours'"""
     assert query(warehouse, total) == [("Northern Ireland", 33197, 54240)]
     # The Mater's row: '773', '1,355' and '57.0%'; its trust is the parent.
     mater = """SELECT numerator, denominator, value, parent FROM observations
-               WHERE org_code = 'Mater' AND period_start = '2021-03-01'"""
+               WHERE org_code = 'Mater' AND period_start = '2021-03-01'
+                 AND measure_id = 'ed-within-4-hours'"""
     assert query(warehouse, mater) == [(773, 1355, 0.57, "Belfast")]
 
 

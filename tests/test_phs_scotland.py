@@ -23,7 +23,8 @@ from tests.helpers import query, revised
 ENTRY = ROOT / "catalog" / "phs-scotland-ae-monthly.toml"
 MINOR_UNITS = ROOT / "catalog" / "phs-scotland-ae-monthly-miu.toml"
 SCOTLAND = """SELECT strftime(period_start, '%Y-%m'), numerator, denominator FROM observations
-              WHERE org_level = 'total' AND period_start IN ('2019-01-01', '2023-03-01',
+              WHERE org_level = 'total' AND denominator IS NOT NULL
+              AND period_start IN ('2019-01-01', '2023-03-01',
               '2023-05-01') ORDER BY period_start"""
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import duckdb
 import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.spc import RULES, Improvement, SpcResult, latest_variation, spc
+from metrics.spc import RULES, Improvement, SpcResult, latest_variation, prefix_variations, spc
 from metrics.wording import target_text
 
 
@@ -368,3 +369,22 @@ def test_the_latest_variation_alone_is_the_charts(
         return
     whole = spc(months(len(series)), series, improvement=improvement)
     assert latest_variation(series, improvement) == whole.variation
+
+
+def test_prefix_variations_equal_latest_variation_on_every_prefix(
+    bundled_con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Every monthly series of the bundled warehouse (gaps where a month has no figure), and a
+    # made-up one with a gap, a range far past 3.267 times the average and a flat start.
+    rows = bundled_con.sql(
+        """SELECT list(value ORDER BY period_start) FROM judgements
+           WHERE grain = 'month' AND org_level = 'organisation'
+           GROUP BY jurisdiction, standard_id, org_slug"""
+    ).fetchall()
+    made_up: list[float | None] = [5, 5, 5, None, 6, 40, 7, 6.5, None, None, 6, 5, 4, 3, 2, 1]
+    series = [list(r[0]) for r in rows] + [made_up]
+    assert len(series) > 500  # 807 on the bundled data
+    for values in series:
+        for improvement in ("increase", "decrease"):  # type: Improvement
+            slow = [latest_variation(values[: i + 1], improvement) for i in range(len(values))]
+            assert prefix_variations(values, improvement) == slow

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard.pages._compare_view import MAX_ORGS, CompareView
 from dashboard.ui.forms import select
-from dashboard.ui.tables import captioned_table
+from dashboard.ui.tables import captioned_table, volume_cell
 from dashboard.ui.text import STATUS_MARK, aria, value_text
 from dashboard.ui.whose import caption_note
 from dashboard.web.params import month_text
@@ -122,8 +122,29 @@ def total_cell(record: dict[str, Any] | None, grain: str) -> html.Td:
     return html.Td(html.Strong(text), className="num")
 
 
-def compare_table(view: CompareView, part: pl.DataFrame, records: pl.DataFrame) -> html.Div:
-    """Months down, organisations across, each cell the month's figure and verdict."""
+def volume_row(view: CompareView, volumes: pl.DataFrame | None) -> list[html.Tr]:
+    """'Volume: Category 1 incidents, months compared' and each organisation's, with its
+    change on the same months a year earlier where published; none where no count is named."""
+    if volumes is None or volumes.is_empty():
+        return []
+    found = {r["org_slug"]: r for r in volumes.iter_rows(named=True)}
+    head = html.Th(f"Volume: {volumes['volume_measure'][0]}, months compared", scope="row")
+    cells = [
+        html.Td(volume_cell(found[s]), className="num volume") if s in found
+        else html.Td("–", className="num")
+        for s in view.orgs
+    ]  # fmt: skip
+    return [html.Tr([head, *cells])]
+
+
+def compare_table(
+    view: CompareView,
+    part: pl.DataFrame,
+    records: pl.DataFrame,
+    volumes: pl.DataFrame | None = None,
+) -> html.Div:
+    """Months down, organisations across, each cell the month's figure and verdict; beneath,
+    each one's record and the volume behind it over the months compared."""
     grain = str(part["grain"][0])
     names = dict(view.options)
     rows = {(r["org_slug"], r["month"]): r for r in part.iter_rows(named=True)}
@@ -147,6 +168,7 @@ def compare_table(view: CompareView, part: pl.DataFrame, records: pl.DataFrame) 
             + [total_cell(totals.get(s), grain) for s in view.orgs]
         )
     )
+    body += volume_row(view, volumes)
     caption = f"{part['standard'][0]}{caption_note(str(part['standard_id'][0]))}: each month" + (
         " (service-days met of those judged)" if grain == "day" else ""
     )

@@ -128,6 +128,13 @@ NO_SHARED = (
 )
 
 
+def volumes(view: CompareView, standard_id: str) -> pl.DataFrame | None:
+    """The organisations' volumes behind the standard over the months compared."""
+    if view.first is None or view.last is None:
+        return None
+    return compare.volumes(view.orgs, standard_id, view.first, view.last)
+
+
 def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
     """One standard: each organisation's record in words, then the months side by side."""
     grain = str(part["grain"][0])
@@ -148,7 +155,7 @@ def standard_section(view: CompareView, part: pl.DataFrame) -> html.Section:
                 for i, s in enumerate(sentences)
                 if s
             ],
-            compare_table(view, part, records),
+            compare_table(view, part, records, volumes(view, str(part["standard_id"][0]))),
         ],
         className="service",
     )

@@ -10,7 +10,7 @@ import polars as pl
 from dash import html
 
 from dashboard.api import links
-from dashboard.pages._glance import glance, period_glance, worst_first, year_glance
+from dashboard.pages._glance import glance, ordinal, period_glance, worst_first, year_glance
 from dashboard.pages._not_found import not_found
 from dashboard.ui import currency, forms, tables, terms, whose
 from dashboard.ui.chart_links import series_address
@@ -283,9 +283,24 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) -
                 caption,
             ),
             links.download_links("records", {"organisation": slug}, "these figures"),
-            take_up_section(queries.take_up(slug)),
+            take_up_section(queries.take_up(slug), take_up_ranks(slug)),
         ]
     )
+
+
+def take_up_ranks(slug: str) -> list[str]:
+    """'Ranked 25th of 60 federal departments and agencies for applications made online in
+    fiscal year 2023-24.' ('1st (tied with 11 others) of 60 ...'), one per peer group."""
+    said = []
+    for r in queries.take_up_ranks(slug).iter_rows(named=True):
+        place = ordinal(r["rank"])
+        if r["tied"] > 1:
+            place += f" (tied with {plural(r['tied'] - 1, 'other')})"
+        said.append(
+            f"Ranked {place} of {r['ranked']:,} {str(r['label']).lower()} for applications "
+            f"made online in fiscal year {fiscal_year_label(r['period_start'])}."
+        )
+    return said
 
 
 def league_link(org: dict[str, str], month: dt.date) -> str:

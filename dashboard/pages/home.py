@@ -103,6 +103,7 @@ def layout(
                 sort_league(league, by), choice.month, caption, by, sort_href(view)
             ),
             *whose.note(chosen.standard_id),
+            *volume_note(league, window),
             links.download_links("league", view, "this table"),
             html.P(explainer(grain), className="hint"),
             terms.explained(league_terms(grain), "league"),
@@ -131,6 +132,19 @@ def layout(
             ),
         ]
     )
+
+
+def volume_note(league: pl.DataFrame, window: str) -> list[html.P]:
+    """What the Volume column counts: 'Volume: Category 1 incidents, January 2021 ...'."""
+    named = league["volume_measure"].drop_nulls()
+    if named.is_empty():
+        return []
+    said = (
+        f"Volume: {named[0]} in {window}, with the change on the same periods a "
+        "year earlier where every one of them is published; the scale behind the performance, "
+        "neither better nor worse for being larger."
+    )
+    return [html.P(said.replace(" in 12 months", " in the 12 months"), className="hint")]
 
 
 def league_terms(grain: str) -> list[str]:
@@ -168,7 +182,8 @@ BANDS = (
     "between organisations (a funnel plot on case volumes at 99.8% limits). Change compares "
     "the latest month (or year) with the one before and a year earlier, with its statistical "
     "process control verdict; a change is called better or worse only when that verdict "
-    "agrees. Sort by any column with its heading."
+    "agrees. The share of periods met is followed by its 95% (Wilson) interval in brackets. "
+    "Sort by any column with its heading."
 )
 
 

@@ -6,6 +6,7 @@ for aggregate ones. Rows come from `metrics.queries.other_measures`, never compu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -125,9 +126,10 @@ def stages_online(row: dict[str, Any]) -> str:
     return share_cell(row["stages_online"], row["stages"], row["stages_marker"], "stages")
 
 
-def take_up_section(frame: pl.DataFrame) -> html.Section | html.Div:
-    """Digital take-up: the department's online share of applications, then each service's
-    share and online stages in a table a reader can open; empty where none is published."""
+def take_up_section(frame: pl.DataFrame, ranks: Sequence[str] = ()) -> html.Section | html.Div:
+    """Digital take-up: the department's online share of applications and its `ranks` in its
+    peer groups (sentences), then each service's share and online stages in a table a reader
+    can open; empty where none is published."""
     if frame.is_empty():
         return html.Div()
     first = frame.row(0, named=True)
@@ -157,6 +159,7 @@ def take_up_section(frame: pl.DataFrame) -> html.Section | html.Div:
         [
             html.H2(f"Digital take-up, fiscal year {year}"),
             html.P(lead, className="headline"),
+            *[html.P(said, className="take-up-rank") for said in ranks],
             html.P(
                 "Stages online: of account registration, authentication, application, decision, "
                 "issuance and feedback, those the service offers online, out of those that "

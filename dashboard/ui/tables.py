@@ -25,8 +25,9 @@ LEAGUE_HEADS = (
     ("performance", "Performance"),
     ("change_previous", "Change"),
     ("performance_denominator", "Within standard, of cases"),
+    ("volume", "Volume"),
     ("periods_met", "{periods} met"),
-    ("share_met", "Share of {periods_lower} met (95% interval)"),
+    ("share_met", "Share of {periods_lower} met"),
     ("band", "Compared with the others"),
 )
 TEXT_COLUMNS = ("organisation", "change_previous", "band")
@@ -68,10 +69,15 @@ def league_table(
     href: Callable[[str, str], str],
 ) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page,
-    each column sortable by its head's link (`href(column, order)` gives the URL)."""
+    each column sortable by its head's link (`href(column, order)` gives the URL). A column
+    with nothing to show in any row (counts for a time, a volume no standard names) is left
+    out, so the table stays as narrow as it can."""
     periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
     words = {"periods": periods, "periods_lower": periods.lower()}
-    columns = league_columns(frame)
+    empty = {
+        c for c in ("performance_denominator", "volume") if frame[c].is_null().all()
+    } if frame.height else set()  # fmt: skip
+    columns = [c for c in league_columns(frame) if c not in empty]
     heads = dict(LEAGUE_HEADS)
     head = html.Tr([sort_head(c, heads[c].format(**words), by, href) for c in columns])
     rows = [html.Tr([cell[c] for c in columns])
@@ -79,8 +85,8 @@ def league_table(
     return captioned_table(caption, head, rows, "league-table")
 
 
-def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, Any]:
-    """A league row's cell for each column."""
+def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, html.Td | html.Th]:
+    """One league row's cells, by the column each shows."""
     return {
         "rank": html.Td("–" if r["rank"] is None else str(r["rank"]), className="num"),
         "organisation": html.Th(dcc.Link(r["organisation"], href=department_href(r, month)),
@@ -89,6 +95,7 @@ def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, Any]:
                                className="num"),
         "change_previous": html.Td(change_cell(r, month), className="change"),
         "performance_denominator": html.Td(counts_text(r), className="num"),
+        "volume": html.Td(volume_cell(r), className="num volume"),
         "periods_met": html.Td(dcc.Link(f"{r['periods_met']:,} of {r['periods_judged']:,}",
                                         href=verdicts_href(r, month)), className="num"),
         "share_met": html.Td(share_with_interval(r), className="num"),
@@ -152,6 +159,30 @@ def counts_text(row: dict[str, Any]) -> str:
     if row["performance_denominator"] is None:
         return "–" if row["performance"] is None else "not published"
     return f"{row['performance_numerator']:,} of {row['performance_denominator']:,}"
+
+
+def volume_cell(row: dict[str, Any]) -> list[Any] | str:
+    """'13,134' and 'down 73.1% on a year' beneath it (the arrow for the eye, the word for a
+    screen reader); '–' where the standard names no volume. A volume is neither better nor
+    worse for being larger, so the change is never called either."""
+    volume, earlier = row["volume"], row["volume_year_earlier"]
+    if volume is None:
+        return "–"
+    if earlier is None:
+        return f"{volume:,}"
+    change = volume - earlier
+    if change == 0 or earlier == 0:
+        said = "no change" if change == 0 else f"{abs(change):,} more than none"
+        return [f"{volume:,}", html.Span(f"{said} on a year", className="change-line")]
+    line = html.Span(
+        [
+            html.Span("▲ " if change > 0 else "▼ ", **aria(hidden="true")),
+            html.Span("up " if change > 0 else "down ", className="visually-hidden"),
+            f"{abs(change) / earlier:.1%} on a year",
+        ],
+        className="change-line",
+    )
+    return [f"{volume:,}", line]
 
 
 def share_with_interval(row: dict[str, Any]) -> str:

@@ -130,6 +130,17 @@ DATASET = Dataset(
                            "change, or not enough data (fewer than two figures, or none for "
                            "the latest period); empty where standard_id is 'all'"),
         SET_BY,
+        ("volume_measure", S, "What volume counts: the count the standard's measure names in "
+                              "the catalog (attendances, incidents in the category, "
+                              "applications; requests received for a case-level source)"),
+        ("volume", INT, "That count summed over the window's periods and the organisation's "
+                        "services with a figure: the scale behind the performance; empty "
+                        "where none is published (and for 'all' where the standards differ)",
+         "count"),
+        ("volume_year_earlier", INT, "The same count over the same periods a year earlier; "
+                                     "empty unless every period summed has its figure a year "
+                                     "before", "count"),
+        ("volume_change_year", INT, "volume minus volume_year_earlier", "count"),
     ),
     read=read,
     streamed=False,
