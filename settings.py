@@ -38,10 +38,10 @@ class Settings(BaseSettings):
     )
     duckdb_threads: int = Field(1, description="DuckDB threads per web worker.")
     duckdb_download_memory_limit: str = Field(
-        "16MB",
+        "24MB",
         description="DuckDB memory limit of the second, small instance each web worker streams "
-        "downloads through, so the blocks a download reads are not kept (8MB is too little for "
-        "the cases dataset's joins at one thread; raise it with the threads).",
+        "downloads through, so the blocks a download reads are not kept (16MB is too little for "
+        "the bundled cases dataset's joins at one thread; raise it with the threads).",
     )
     min_judged_periods: int = Field(
         10,

@@ -83,7 +83,7 @@ class Reader:
     """
 
     def __init__(
-        self, path: Path, memory_limit: str, threads: int, stream_memory_limit: str = "16MB"
+        self, path: Path, memory_limit: str, threads: int, stream_memory_limit: str = "24MB"
     ) -> None:
         self.path = path
         self._pages = _Instance(path, {"memory_limit": memory_limit, "threads": threads}, "p")
