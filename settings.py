@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         description="DuckDB memory limit of the ingest writer (it spills to disk past it).",
     )
     duckdb_threads: int = Field(1, description="DuckDB threads per web worker.")
+    duckdb_download_memory_limit: str = Field(
+        "24MB",
+        description="DuckDB memory limit of the second, small instance each web worker streams "
+        "downloads through, so the blocks a download reads are not kept (16MB is too little for "
+        "the bundled cases dataset's joins at one thread; raise it with the threads).",
+    )
     min_judged_periods: int = Field(
         10,
         ge=1,

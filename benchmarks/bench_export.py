@@ -40,12 +40,14 @@ import flask
 
 from dashboard.api.formats import FORMATS
 from dashboard.api.responses import stream_response
-from dashboard.api.stream import row_count, written
+from dashboard.api.stream import BATCH_ROWS, row_count, written
 from dashboard.api.writers import csv_batches
+from dashboard.web.memory import settle
 from ingest import case_store
 from ingest.schema import create_schema
 from metrics.datasets import SqlQuery
 from metrics.reader import Reader
+from settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SINCE = dt.date(2000, 1, 1)
@@ -146,8 +148,10 @@ app = flask.Flask(__name__)
 
 @functools.cache
 def warehouse() -> Reader:
-    """The worker's read-only reader, opened lazily after fork as the real site does."""
+    """The worker's read-only reader, opened lazily after fork as the real site does, with
+    the site worker's Arrow allocator (dashboard.web.memory)."""
     env = os.environ
+    settle()
     return Reader(
         Path(env["BENCH_EXPORT_DB"]), env["BENCH_EXPORT_MEMORY"], int(env["BENCH_EXPORT_THREADS"])
     )
@@ -160,7 +164,7 @@ def ready() -> str:
 
 @app.get("/records.csv")
 def records_csv() -> flask.Response:
-    con = warehouse().connection()
+    con = warehouse().download_connection()  # as the site streams: the small-pool instance
     params: dict[str, object] = {"since": SINCE}
     rows, batch_rows = SqlQuery(EXPORT_SQL, params), int(os.environ["BENCH_EXPORT_BATCH_ROWS"])
     chunks = written(rows, con, csv_batches, batch_rows=batch_rows)
@@ -472,7 +476,8 @@ def report(results: list[tuple[str, dict[str, float]]], opts: argparse.Namespace
         )
     print(
         f"machine: {os.cpu_count()} cores, shared with other work, so figures are indicative; "
-        f"DuckDB memory_limit={opts.memory_limit}, batch_rows={opts.batch_rows:,}"
+        f"DuckDB memory_limit={opts.memory_limit} (downloads stream through an instance of "
+        f"{get_settings().duckdb_download_memory_limit}), batch_rows={opts.batch_rows:,}"
     )
 
 
@@ -538,7 +543,7 @@ def compare(
 def options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--batch-rows", type=int, default=100_000)
+    parser.add_argument("--batch-rows", type=int, default=BATCH_ROWS, help="as the site reads")
     parser.add_argument("--threads", type=int, default=1, help="DuckDB threads (site default 1)")
     parser.add_argument(
         "--memory-limit", default="512MB", help="DuckDB memory_limit (site default)"

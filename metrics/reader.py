@@ -16,63 +16,92 @@ class WarehouseMissing(RuntimeError):
     """There is no published warehouse yet, or none that can be read."""
 
 
-class Reader:
-    """One read-only connection per process, swapped when ingest publishes a new file.
+Config = dict[str, str | bool | int | float | list[str]]
 
-    Opened on first use (after gunicorn forks), never at import. The published file is
-    replaced by rename, so a changed inode means a new warehouse: the old connection is
-    closed first, because DuckDB would otherwise hand back its cached old database. A new
-    file that cannot be opened (damaged) leaves the last good connection serving.
-    """
 
-    def __init__(self, path: Path, memory_limit: str, threads: int) -> None:
-        self.path = path
-        self._config: dict[str, str | bool | int | float | list[str]] = {
-            "memory_limit": memory_limit,
-            "threads": threads,
-        }
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._identity: tuple[int, int] | None = None
-        self._lock = threading.Lock()
-        self._opened = 0
+class _Instance:
+    """One read-only DuckDB instance of the published file, reopened when it is replaced."""
 
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current warehouse (a fresh one per call, safe across threads)."""
-        identity = self._file_identity()
-        with self._lock:
-            if self._con is None or identity != self._identity:
-                self._reopen(identity)
-            assert self._con is not None
-            return self._con.cursor()
+    def __init__(self, path: Path, config: Config, tag: str) -> None:
+        self.path, self.config, self.tag = path, config, tag
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.identity: tuple[int, int] | None = None
+        self.opened = 0
 
-    def _reopen(self, identity: tuple[int, int]) -> None:
+    def cursor(self, identity: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+        if self.con is None or identity != self.identity:
+            self.reopen(identity)
+        assert self.con is not None
+        return self.con.cursor()
+
+    def reopen(self, identity: tuple[int, int]) -> None:
         """Open the new file; if it cannot be opened, keep the last good one (if any).
 
         DuckDB hands back its open database for a path it already has open, so the new
         file is opened through a fresh hard link of its own (removed once open); where no
         link can be made, the old connection is closed first and there is no fallback.
         """
-        self._opened += 1
-        link = self.path.with_name(f".{self.path.name}.{os.getpid()}-{self._opened}.read")
+        self.opened += 1
+        name = f".{self.path.name}.{os.getpid()}-{self.tag}-{self.opened}.read"
+        link = self.path.with_name(name)
         try:
             os.link(self.path, link)
         except OSError:
             link = self.path
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+            if self.con is not None:
+                self.con.close()
+                self.con = None
         try:
-            con = duckdb.connect(str(link), read_only=True, config=self._config)
+            con = duckdb.connect(str(link), read_only=True, config=self.config)
         except duckdb.Error as err:
-            if self._con is None:
+            if self.con is None:
                 raise WarehouseMissing(f"the warehouse at {self.path} cannot be read") from err
             return  # still the last good snapshot; tried again on the next read
         finally:
             if link != self.path:
                 link.unlink(missing_ok=True)
-        if self._con is not None:
-            self._con.close()
-        self._con, self._identity = con, identity
+        if self.con is not None:
+            self.con.close()
+        self.con, self.identity = con, identity
+
+
+class Reader:
+    """One read-only connection per process for pages, swapped when ingest publishes a new
+    file, and a second, small one for streamed downloads.
+
+    Opened on first use (after gunicorn forks), never at import. The published file is
+    replaced by rename, so a changed inode means a new warehouse: the old connection is
+    closed first, because DuckDB would otherwise hand back its cached old database. A new
+    file that cannot be opened (damaged) leaves the last good connection serving.
+
+    DuckDB keeps every block a query reads in its buffer pool until the pool reaches its
+    memory limit, so a download that scans millions of rows would leave the worker holding
+    the whole table (55 MB of the 5,000,000-row records table in make bench-export, and it
+    stays). Downloads read through their own instance whose pool holds `stream_memory_limit`
+    at most; their queries stream, so a pool that small is enough (a sort of millions of
+    rows is not: it fails there, so a dataset whose query sorts reads through the pages' one).
+    """
+
+    def __init__(
+        self, path: Path, memory_limit: str, threads: int, stream_memory_limit: str = "24MB"
+    ) -> None:
+        self.path = path
+        self._pages = _Instance(path, {"memory_limit": memory_limit, "threads": threads}, "p")
+        stream: Config = {"memory_limit": stream_memory_limit, "threads": threads}
+        self._downloads = _Instance(path, stream, "d")
+        self._lock = threading.Lock()
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current warehouse (a fresh one per call, safe across threads)."""
+        identity = self._file_identity()
+        with self._lock:
+            return self._pages.cursor(identity)
+
+    def download_connection(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for a streamed download, on the small-pool instance of the same file."""
+        identity = self._file_identity()
+        with self._lock:
+            return self._downloads.cursor(identity)
 
     def _file_identity(self) -> tuple[int, int]:
         try:
@@ -96,7 +125,12 @@ def reader() -> Reader:
     global _reader
     if _reader is None:
         s = get_settings()
-        _reader = Reader(s.warehouse_path, s.duckdb_memory_limit, s.duckdb_threads)
+        _reader = Reader(
+            s.warehouse_path,
+            s.duckdb_memory_limit,
+            s.duckdb_threads,
+            s.duckdb_download_memory_limit,
+        )
     return _reader
 
 

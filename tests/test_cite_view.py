@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,6 +18,8 @@ from tests.helpers import fetch
 
 LEAGUE = "/?jurisdiction=boston&month=2015-07"
 TRUST = "/department/nhs-england-airedale-nhs-foundation-trust"
+LATEST_NHS = "2025-06"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def meta(con: duckdb.DuckDBPyConnection, key: str) -> str:
@@ -58,18 +61,52 @@ def test_league_page_carries_its_reference(
 
 
 def test_every_page_kind_has_the_block(site: str) -> None:
-    for path in (
-        "/",
-        TRUST,
-        f"{TRUST}/nhs-ae-4-hours",
-        "/compare?orgs=boston-public-works-department,boston-property-management",
-        "/methodology",
-        "/data",
+    compare = "/compare?orgs=boston-public-works-department,boston-property-management"
+    for path, link in (
+        ("/", "/"),
+        (TRUST, f"{TRUST}?month={LATEST_NHS}"),
+        (f"{TRUST}/nhs-ae-4-hours", f"{TRUST}/nhs-ae-4-hours"),
+        # Boston's bundled requests are 2015's: by default the latest 12 months, Jan-Dec.
+        (compare, f"{compare}&from=2015-01&to=2015-12"),
+        ("/methodology", "/methodology"),
+        ("/data", "/data"),
     ):
         status, _, body = fetch(site + path)
         assert status == 200, path
         assert body.decode().count("Cite or share this view") == 1, path
-        assert f"{site}{html.escape(path)} (data version " in html.escape(cite_text(body)), path
+        assert f"{site}{html.escape(link)} (data version " in html.escape(cite_text(body)), path
+
+
+def latest_period(con: duckdb.DuckDBPyConnection, organisation: str) -> str:
+    """The latest month an organisation's rows cover in the bundled NHS England A&E CSVs,
+    read straight from the raw files' `Period` column (`MSitAE-JUNE-2025`), not the warehouse."""
+    sql = """SELECT max(strptime(split_part(Period, '-', 2) || '-' || split_part(Period, '-', 3),
+                                 '%B-%Y'))
+             FROM read_csv($files, union_by_name = true, all_varchar = true)
+             WHERE "Org name" ILIKE $org"""
+    files = str(ROOT / "data" / "nhs-england-ae-monthly" / "*.csv.gz")
+    return f"{con.sql(sql, params={'files': files, 'org': organisation}).fetchall()[0][0]:%Y-%m}"
+
+
+def test_an_implicit_month_is_written_into_the_permalink(site: str) -> None:
+    """A department page left to its latest month cites that month, so the link keeps showing
+    the same figures after the next publication; a month with no figures cites the one shown."""
+    latest = latest_period(duckdb.connect(), "%AIREDALE%")
+    assert latest == LATEST_NHS  # June 2025, the newest Period among Airedale's rows
+    for asked in (TRUST, f"{TRUST}?month=1999-01"):
+        _, _, body = fetch(site + asked)
+        permalink = f"{site}{TRUST}?month={latest}"
+        assert f'href="{html.escape(permalink)}"' in body.decode(), asked
+        assert f" {permalink} (data version " in cite_text(body), asked
+    # The permalink names the view drawn: the same heading from the explicit address.
+    _, _, implicit = fetch(site + TRUST)
+    _, _, explicit = fetch(f"{site}{TRUST}?month={latest}")
+    heading = re.compile(rb"<h1[^>]*>(.*?)</h1>", re.S)
+    found, again = heading.search(implicit), heading.search(explicit)
+    assert found and again and found[1] == again[1] == b"AIREDALE NHS FOUNDATION TRUST, June 2025"
+    # A month asked for and held stays as asked.
+    _, _, body = fetch(f"{site}{TRUST}?month=2025-01")
+    assert f" {site}{TRUST}?month=2025-01 (data version " in cite_text(body)
     status, _, body = fetch(site + "/no-such-page")
     assert status == 404 and b"Cite or share this view" not in body
 

@@ -68,7 +68,11 @@ def download(dataset: str, fmt: str) -> flask.Response:
             404,
         )
     try:
-        con = reader().connection()
+        # A streamed file whose query needs no sort reads through the small-pool instance
+        # (metrics.reader.Reader), so the blocks it scans are not kept; everything its request
+        # reads goes through it.
+        small = spec.streamed and not spec.sorted
+        con = reader().download_connection() if small else reader().connection()
     except WarehouseMissing:
         return plain("No figures have been published yet.", 503)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from dashboard.web.params import choose_jurisdiction, month_param, one
+from dashboard.web.params import choose_jurisdiction, month_param, one, settle
 from metrics import compare, queries, standing
 from metrics.wording import month_name
 from settings import get_settings
@@ -180,6 +180,8 @@ def choose_months(view: CompareView, first: str | None, last: str | None) -> Non
     if view.first > view.last:
         view.first, view.last = view.last, view.first
         view.messages.append("The “from” month was after the “to” month; they are swapped.")
+    settle("from", view.first)
+    settle("to", view.last)
 
 
 def pick_month(view: CompareView, name: str, text: str | None, default: dt.date) -> dt.date:

@@ -14,6 +14,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.ui.chart_links import site_root
+from dashboard.web.params import settling
 from metrics import queries
 from metrics.datasets import choices
 from metrics.reader import reader
@@ -148,13 +149,16 @@ def _licence_links(sources: list[dict[str, Any]]) -> list[str | html.A]:
 
 
 def cited(page: Mapping[str, Any], layout: Callable[..., Any]) -> Callable[..., Any]:
-    """A page's layout followed by its 'Cite or share this view' block."""
+    """A page's layout followed by its 'Cite or share this view' block, whose permalink names
+    the months shown where the address left them implicit (the latest)."""
 
     @functools.wraps(layout)
     def with_citation(**query: Any) -> Any:
-        content = layout(**query)
+        with settling() as settled:
+            content = layout(**query)
         template = str(page.get("path_template") or page.get("path") or "/")
-        url = site_root() + permalink(template, query)
+        # The months the page settled on, written in: the link keeps showing these figures.
+        url = site_root() + permalink(template, {**query, **settled})
         title = page_title(content, str(page.get("name", SITE_NAME)))
         return html.Div([content, cite_block(title, url, sources_of(area_of(query)))])
 

@@ -11,3 +11,10 @@ control_socket_disable = True
 # A streamed download of millions of rows outlives gunicorn's 30-second default; a sync
 # worker sends no heartbeat while it writes one response.
 timeout = 300
+
+
+def post_fork(server: object, worker: object) -> None:
+    """Each worker's allocators, before it opens anything (dashboard.web.memory)."""
+    from dashboard.web.memory import settle
+
+    settle()

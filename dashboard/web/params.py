@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 QueryValue = str | list[str] | None
 """A query-string value as Dash Pages passes it: a list when the parameter repeats."""
+
+_SETTLED: ContextVar[dict[str, str] | None] = ContextVar("settled_view", default=None)
+
+
+@contextmanager
+def settling() -> Iterator[dict[str, str]]:
+    """The parameters a page's layout settles on while it is drawn inside this block
+    (`month` where the URL left it to the latest), for a permalink that keeps naming the same
+    figures after the next publication."""
+    noted: dict[str, str] = {}
+    token = _SETTLED.set(noted)
+    try:
+        yield noted
+    finally:
+        _SETTLED.reset(token)
+
+
+def settle(name: str, month: dt.date) -> None:
+    """Note the month a view shows for its parameter `name` (nothing outside `settling`)."""
+    noted = _SETTLED.get()
+    if noted is not None:
+        noted[name] = month_text(month)
 
 
 @dataclass(frozen=True)
@@ -47,11 +71,14 @@ def choose_month(
     '2022-04'), both the one asked for, where it is a month, and the one shown."""
     text = one(asked_for)
     latest = available[-1] if available else None
+    asked = month_param(text)
+    if asked is not None and asked in available:
+        settle("month", asked)
+        return Choice(asked)
+    if latest is not None:
+        settle("month", latest)
     if text is None or text == "":
         return Choice(latest)
-    asked = month_param(text)
-    if asked in available:
-        return Choice(asked)
     label = name or (lambda m: f"{m:%B %Y}")
     shown = f"; showing {label(latest)} instead" if latest else ""
     same_kind = name and asked and latest and asked.month == latest.month  # a year's start

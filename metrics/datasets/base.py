@@ -85,6 +85,9 @@ class Dataset:
     fields: tuple[Field, ...]
     read: Callable[[Filters, duckdb.DuckDBPyConnection], Rows]
     streamed: bool = False
+    # Its streamed query sorts: it reads through the pages' DuckDB instance, since a sort
+    # needs room that the downloads' small one (metrics.reader.Reader) does not have.
+    sorted: bool = False
 
     @property
     def names(self) -> list[str]:

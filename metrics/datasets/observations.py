@@ -85,4 +85,5 @@ DATASET = b.Dataset(
     ),
     read=read,
     streamed=True,
+    sorted=True,
 )  # fmt: skip

@@ -40,4 +40,5 @@ DATASET = Dataset(
     ),
     read=read,
     streamed=True,
+    sorted=True,
 )  # fmt: skip
