@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: setup warehouse run test lint typecheck unit browser-deps npm js-deps site-js office-deps nginx-deps clean
+.PHONY: setup warehouse run test lint typecheck unit browser-deps npm js-deps site-js plotly-basic office-deps nginx-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ warehouse: setup
 	$(PY) -m ingest ensure
 
 ## Serve the site at http://127.0.0.1:8050 with gunicorn.
-run: warehouse site-js
+run: warehouse
 	$(VENV)/bin/gunicorn -c dashboard/web/gunicorn_conf.py dashboard.app:server
 
 ## Debian's Chromium and ChromeDriver, for the headless-browser tests.
@@ -63,11 +63,22 @@ js-deps: npm
 ## plotly.js's basic bundle (scatter, bar, pie), which the site serves in place of plotly's
 ## full one, as dashboard/web/js/package-lock.json pins it (dashboard/web/plotly_bundle.py).
 ## Reinstalled whenever the lock changes (npm ci writes node_modules/.package-lock.json).
+## The site serves the copy kept in dashboard/web/js/plotly-basic (so a deploy without npm
+## does too); the tests check that copy against this install.
 SITE_JS := dashboard/web/js/node_modules/.package-lock.json
 $(SITE_JS): dashboard/web/js/package-lock.json | npm
 	npm ci --prefix dashboard/web/js --no-audit --no-fund
 
 site-js: $(SITE_JS)
+
+## Copy the installed basic bundle (and its licence and package.json) to the served copy;
+## then update the size and sha256 in dashboard/web/js/plotly-basic/README.md.
+plotly-basic: site-js
+	cp dashboard/web/js/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js \
+	   dashboard/web/js/node_modules/plotly.js-basic-dist-min/LICENSE \
+	   dashboard/web/js/node_modules/plotly.js-basic-dist-min/package.json \
+	   dashboard/web/js/plotly-basic/
+	sha256sum dashboard/web/js/plotly-basic/plotly-basic.min.js
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -114,7 +125,7 @@ bench-site: warehouse
 ## Lighthouse (mobile, simulated throttling) on five pages in Debian's chromium, against the
 ## targets of issue 14 (~2 min). Lighthouse is pinned in benchmarks/web, installed only here.
 .PHONY: bench-web
-bench-web: warehouse browser-deps site-js
+bench-web: warehouse browser-deps
 	@if [ ! -x benchmarks/web/node_modules/.bin/lighthouse ]; then \
 	  npm ci --prefix benchmarks/web --no-audit --no-fund; fi
 	$(PY) benchmarks/bench_web.py

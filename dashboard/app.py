@@ -13,6 +13,7 @@ from dashboard.ui.footer import footer
 from dashboard.ui.text import aria
 from dashboard.web import (
     callback_cache,
+    deferred,
     http_cache,
     limits,
     not_found,
@@ -126,6 +127,7 @@ app.layout = shell
 cite_pages(dash.page_registry, skip=not_found.NOT_FOUND_PAGE)
 guard_pages(dash.page_registry)
 dash.hooks.index()(prerender.hook(shell))
+dash.hooks.index()(deferred.on_first_use)
 dash.hooks.index()(name_the_view)
 server = app.server
 limits.register(app)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import duckdb
 import pytest
-from playwright.sync_api import Browser, FloatRect, Page, ViewportSize, expect
+from playwright.sync_api import Browser, FloatRect, Page, Route, ViewportSize, expect
 
 from tests.browser import chromium
 from tests.helpers import fetch
@@ -150,6 +150,7 @@ def h1_box(browser: Browser, url: str, javascript: bool) -> FloatRect:
     page = context.new_page()
     page.goto(url)
     if javascript:
+        page.keyboard.press("Shift")  # Dash's scripts load on the reader's first action
         page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
         page.wait_for_timeout(500)
     box = page.locator("h1").bounding_box()
@@ -173,6 +174,7 @@ def test_dash_takes_the_page_over_without_a_jump(
     context.add_init_script(SHIFTS)
     page = context.new_page()
     page.goto(site + PAGES[name])
+    page.keyboard.press("Shift")
     page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
     page.wait_for_timeout(1000)
     assert page.locator("#react-entry-point").is_visible()
@@ -192,6 +194,61 @@ def test_the_title_still_names_the_view_once_dash_has_drawn_it(
     context = both_copies.new_context(viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(site + PAGES["nhs league"])
+    page.keyboard.press("Shift")  # Dash's scripts load on the reader's first action
     page.wait_for_selector("#server-rendered", state="detached", timeout=30_000)
     expect(page).to_have_title(served, timeout=10_000)
+    context.close()
+
+
+@pytest.mark.browser
+def test_what_a_reader_does_before_dash_arrives_carries_over(
+    both_copies: Browser, site: str
+) -> None:
+    """Dash loads on the reader's first action, so they may be using the server's copy when it
+    takes over: the field they typed in keeps its words, its focus and its caret, and the
+    organisation they ticked is ticked, in Dash's drawing (which then filters the list as it
+    would have). Dash's renderer is held back until the reader is done, so all of it happens
+    in the server's copy."""
+    status, _, body = fetch(site + PAGES["compare"])
+    assert status == 200
+    copy = served_copy(body.decode())
+    picks = re.findall(r'<button[^>]*class="org-pick"[^>]*aria-checked="(\w+)"[^>]*>([^<]*)<', copy)
+    # counted from the served HTML, apart from the page's script that counts them
+    matching = [html.unescape(name) for _, name in picks if "dep" in html.unescape(name).lower()]
+    unticked = next(html.unescape(name) for ticked, name in picks if ticked == "false")
+    assert matching and len(matching) < len(picks)
+
+    context = both_copies.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    held: list[Route] = []
+    page.route("**/dash_renderer*", lambda route: held.append(route))
+    page.goto(site + PAGES["compare"], wait_until="domcontentloaded")
+    assert page.locator("#server-rendered").count() == 1
+    copy_page = page.locator("#server-rendered")
+    copy_page.get_by_role("checkbox", name=unticked, exact=True).click()
+    copy_page.get_by_label("Filter by name").click()
+    page.keyboard.type("Dep")
+    page.keyboard.press("ArrowLeft")  # the caret before the "p"
+    for _ in range(300):  # Dash's renderer is asked for on the reader's first action
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held and page.locator("#server-rendered").count() == 1
+    for route in held:
+        route.continue_()
+    held.clear()
+    page.unroute("**/dash_renderer*")
+    page.wait_for_selector("#server-rendered", state="detached", timeout=60_000)
+    focused = page.evaluate(
+        "() => [document.activeElement.id, document.activeElement.value,"
+        " document.activeElement.selectionStart,"
+        " document.activeElement.closest('#react-entry-point') !== null]"
+    )
+    assert focused == ["org-filter", "Dep", 2, True]
+    expect(page.locator("#org-count")).to_have_text(
+        f"{len(matching)} of {len(picks)} organisations match “Dep”"
+    )
+    # (by its text: a ticked box's name gains the tick its CSS draws)
+    ticked = page.locator("#react-entry-point .org-pick", has_text=unticked)
+    expect(ticked).to_have_attribute("aria-checked", "true")
     context.close()

@@ -118,3 +118,12 @@ def sort_href(view: dict[str, str]) -> Callable[[str, str], str]:
         return "/?" + urlencode({**view, "sort": column, "order": order})
 
     return href
+
+
+def view_href(view: dict[str, str]) -> Callable[[dict[str, str]], str]:
+    """The URL of this league view with `extra` parameters added."""
+
+    def href(extra: dict[str, str]) -> str:
+        return "/?" + urlencode({**view, **extra})
+
+    return href

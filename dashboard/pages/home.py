@@ -14,6 +14,7 @@ from dashboard.pages._league_view import (
     peer_group_part,
     sort_href,
     standard_part,
+    view_href,
 )
 from dashboard.pages._overview import overview
 from dashboard.pages._search import LIMIT, query_text, search_form, search_results
@@ -41,11 +42,12 @@ def layout(
     peer_group: QueryValue = None,
     sort: QueryValue = None,
     order: QueryValue = None,
+    rows: QueryValue = None,
     **_unknown: str,
 ) -> html.Div:
     """The league table for the view in the URL; bad values show a default, and say so.
     With no parameters at all, every area's latest figures in one overview."""
-    if all(v is None for v in (jurisdiction, month, q, standard, peer_group, sort, order)):
+    if all(v is None for v in (jurisdiction, month, q, standard, peer_group, sort, order, rows)):
         return overview()
     areas = queries.jurisdictions()
     options = list(zip(areas["slug"], areas["jurisdiction"], strict=True))
@@ -69,6 +71,9 @@ def layout(
         area.name, choice.month, standard=chosen.standard_id, peer_group=group.peer_group
     )
     by = choose_sort(league, one(sort), one(order))
+    asked_sort = {k: v for k, v in (("sort", one(sort)), ("order", one(order))) if v}
+    shown = tables.rows_shown(one(rows), view_href(view | asked_sort))
+    sorted_view = view | ({"rows": tables.ALL_ROWS} if shown.all else {})
     label = group.label if group.several else None
     kept = {"peer_group": group.peer_group} if group.several else {}  # across a new month
     caption = f"{area.name} {group_noun(label)}, {window}"
@@ -100,7 +105,7 @@ def layout(
                 className="lead-trend",
             ),
             tables.league_table(
-                sort_league(league, by), choice.month, caption, by, sort_href(view)
+                sort_league(league, by), choice.month, caption, by, sort_href(sorted_view), shown
             ),
             *whose.note(chosen.standard_id),
             *volume_note(league, window),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -61,17 +62,60 @@ def league_columns(frame: pl.DataFrame) -> list[str]:
     return [*columns[:2], *ranked_by, *(c for c in columns[2:] if c not in ranked_by)]
 
 
+FIRST_ROWS = 25  # a long table shows these, and links to the rest (`rows=all`)
+ALL_ROWS = "all"
+
+
+@dataclass(frozen=True)
+class RowsShown:
+    """Whether a long table shows all its rows (`rows=all` in the URL) or its first
+    FIRST_ROWS, and its page's URL each way (the rest of the URL as it was)."""
+
+    all: bool
+    all_href: str
+    first_href: str
+
+
+def rows_shown(asked: str | None, href: Callable[[dict[str, str]], str]) -> RowsShown:
+    """`rows=all` asked for or not; `href(extra)` is the page's URL with `extra` added."""
+    return RowsShown(asked == ALL_ROWS, href({"rows": ALL_ROWS}), href({}))
+
+
+def long_table(
+    caption: str, head: Any, rows: list[Any], kind: str, shown: RowsShown | None
+) -> html.Div:
+    """A captioned table; past FIRST_ROWS rows, the first of them and a link to show all (or,
+    when all are shown, a link back to the first), a plain link that keeps the URL's state."""
+    total = len(rows)
+    if shown is None or total <= FIRST_ROWS:
+        return captioned_table(caption, head, rows, kind)
+    if shown.all:
+        note: list[Any] = [
+            f"Showing all {total:,} rows. ",
+            dcc.Link(f"Show the first {FIRST_ROWS} only", href=shown.first_href),
+        ]
+    else:
+        rows = rows[:FIRST_ROWS]
+        note = [f"Showing the first {FIRST_ROWS} of {total:,} rows. ",
+                dcc.Link(f"Show all {total:,} rows", href=shown.all_href)]  # fmt: skip
+    return html.Div(
+        [captioned_table(caption, head, rows, kind), html.P(note, className="table-more")]
+    )
+
+
 def league_table(
     frame: pl.DataFrame,
     month: dt.date,
     caption: str,
     by: Sort,
     href: Callable[[str, str], str],
+    shown: RowsShown | None = None,
 ) -> html.Div:
     """The league table as an accessible HTML table, each organisation linking to its page,
     each column sortable by its head's link (`href(column, order)` gives the URL). A column
     with nothing to show in any row (counts for a time, a volume no standard names) is left
-    out, so the table stays as narrow as it can."""
+    out, so the table stays as narrow as it can; a long one shows its first rows unless
+    `shown` says all."""
     periods = Grain(frame["grain"][0]).periods_label if frame.height else "Periods"
     words = {"periods": periods, "periods_lower": periods.lower()}
     empty = {
@@ -82,7 +126,7 @@ def league_table(
     head = html.Tr([sort_head(c, heads[c].format(**words), by, href) for c in columns])
     rows = [html.Tr([cell[c] for c in columns])
             for cell in (league_cells(r, month) for r in frame.iter_rows(named=True))]  # fmt: skip
-    return captioned_table(caption, head, rows, "league-table")
+    return long_table(caption, head, rows, "league-table", shown)
 
 
 def league_cells(r: dict[str, Any], month: dt.date) -> dict[str, html.Td | html.Th]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import flask
 from dash import Dash
 
+from dashboard.web.deferred import LOADER_HASH
 from dashboard.web.prerender import TAKEOVER_HASH
 
 HEADERS = {
@@ -44,7 +45,7 @@ def register(app: Dash) -> None:
         # Hashed per response, not at import: Dash Pages adds its inline title script on the
         # first request, and hashing two short strings costs microseconds.
         embeddable = flask.request.path.startswith(EMBEDDABLE)
-        hashes = [*app.csp_hashes(), TAKEOVER_HASH]
+        hashes = [*app.csp_hashes(), TAKEOVER_HASH, LOADER_HASH]
         policy = content_security_policy(hashes, "*" if embeddable else "'none'")
         response.headers.setdefault("Content-Security-Policy", policy)
         for name, value in HEADERS.items():
