@@ -57,29 +57,30 @@ def test_league_csv_is_the_league_table(page: Page, site: str) -> None:
     page.goto(f"{site}/?jurisdiction=boston&month=2015-07")
     shown = cells(page, "table.league-table tbody tr")
     rows = linked_csv(page, "league")
+    # Boston ranks on service-days met, so they stand beside the rank, then the rest.
     from_file = [
         [
             r["rank"] or "–",
             r["organisation"],
+            f"{int(r['periods_met']):,} of {int(r['periods_judged']):,}",
+            f"{pct(r['share_met'])} ({pct(r['share_lower'])[:-1]}–{pct(r['share_upper'])})",
             "–" if r["performance"] == "" else f"{float(r['performance']) * 100:.1f}%",
             "–"
             if r["performance_denominator"] == ""
             else f"{int(r['performance_numerator']):,} of {int(r['performance_denominator']):,}",
             f"{int(r['volume']):,}",  # requests received in July: no year earlier held
-            f"{int(r['periods_met']):,} of {int(r['periods_judged']):,}",
-            f"{pct(r['share_met'])} ({pct(r['share_lower'])[:-1]}–{pct(r['share_upper'])})",
         ]
         for r in rows
     ]
     assert len(shown) == 6
-    assert [row[:3] + row[4:8] for row in shown] == from_file
+    assert [row[:5] + row[6:8] for row in shown] == from_file
     # The Change cell shows the file's change on June and its SPC verdict, in words.
     for row, r in zip(shown, rows, strict=True):
         if r["change_previous"] == "":
-            assert row[3].startswith("no figure on June"), row[3]
+            assert row[5].startswith("no figure on June"), row[5]
         else:
-            assert f"{abs(float(r['change_previous'])) * 100:.1f} pts on June" in row[3]
-        assert row[3].endswith(r["spc_verdict"].capitalize()), row[3]
+            assert f"{abs(float(r['change_previous'])) * 100:.1f} pts on June" in row[5]
+        assert row[5].endswith(r["spc_verdict"].capitalize()), row[5]
 
 
 def test_department_csv_is_each_days_table(page: Page, site: str) -> None:

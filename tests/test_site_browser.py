@@ -29,7 +29,9 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
     expect(page.locator("h1")).to_have_text(
         "Which organisations met their standards? Boston, July 2015"
     )
-    expect(page).to_have_title("League table – Service Standards Tracker")
+    expect(page).to_have_title(
+        "Which organisations met their standards? Boston, July 2015 – Service Standards Tracker"
+    )
     rows = page.locator("table.league-table tbody tr")
     expect(rows).to_have_count(6)
     shown = [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(6)]
@@ -58,7 +60,8 @@ def test_league_to_department_to_csv(page: Page, site: str, artifacts: Path) -> 
         "periods_judged", "periods_no_data", "share_met", "share_met_status", "share_lower",
         "share_lower_status", "share_upper", "share_upper_status", "band", "reliability",
         "change_previous", "change_previous_status", "change_year", "change_year_status",
-        "spc_verdict", "standard_set_by",
+        "spc_verdict", "standard_set_by", "volume_measure", "volume", "volume_year_earlier",
+        "volume_change_year",
     ]  # fmt: skip
     # The file holds the rows the page showed, in its order (rank and name), and each row's
     # periods met and judged are the figures in its row on the page.

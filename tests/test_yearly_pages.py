@@ -24,7 +24,7 @@ def test_canada_league_counts_standard_years(bundled_reader: None) -> None:
     text = str(layout)
     assert "Government of Canada, fiscal year 2023-24" in text
     # The headline's 'standard-years' links to what a judged period means.
-    assert "standard-years in fiscal year 2023-24" in words(layout)
+    assert "standard-years (74%) in fiscal year 2023-24" in words(layout)
     assert "href='/methodology#standard-month'" in text
     assert "judged once a fiscal year" in text
     assert re.search(r"Option\(children='2023-24'[^)]*value='2023-04'", text)
