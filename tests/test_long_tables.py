@@ -108,6 +108,29 @@ def test_a_short_table_has_no_link_and_the_download_keeps_every_row(site: str) -
     assert len(rows) == type_1_providers()
 
 
+def test_a_canadian_department_shows_its_first_25_standards_and_links_to_all(site: str) -> None:
+    # ss_2024.csv, counted with duckdb apart from the ingest: owner_org 'aafc-aac' published
+    # 100 service standards for fiscal year 2023-2024, each its own service_standard_id.
+    raw = ROOT / "data" / "canada-gc-service-standards-2023-24" / "ss_2024.csv.gz"
+    found = duckdb.sql(
+        """SELECT count(DISTINCT service_standard_id) FROM read_csv($f, all_varchar = true)
+           WHERE owner_org = 'aafc-aac' AND fiscal_yr = '2023-2024'""",
+        params={"f": str(raw)},
+    ).fetchall()
+    total = int(found[0][0])
+    assert total == 100
+    page = "/department/government-of-canada-agriculture-and-agri-food-canada"
+    copy = served_copy(site, page)
+    table = copy[copy.index('class="table standards-table"') :]
+    assert table[: table.index("</tbody>")].count("<tr") == 25 + 1  # and the head's row
+    href, words = more_link(copy)
+    assert words == f"Show all {total} rows"
+    assert parse_qs(urlsplit(href).query) == {"month": ["2023-04"], "rows": ["all"]}
+    every = served_copy(site, href)
+    table = every[every.index('class="table standards-table"') :]
+    assert table[: table.index("</tbody>")].count("<tr") == total + 1
+
+
 @pytest.mark.browser
 def test_in_dash_the_link_shows_every_row_and_keeps_the_url(browser: Browser, site: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -34,7 +34,7 @@ def test_canada_league_counts_standard_years(bundled_reader: None) -> None:
 def test_canada_department_lists_every_standard_with_its_verdict(bundled_reader: None) -> None:
     # ss_2024.csv, owner_org aafc-aac: 100 standards, target_met Y on 83 and N on 17, none
     # rejected (no performance above 1, no repeated standard id).
-    page = page_layout("department")(slug=AAFC)
+    page = page_layout("department")(slug=AAFC, rows="all")  # all 100 rows, not the first 25
     text = str(page)
     assert "Met 83 of 100 standards judged in fiscal year 2023-24" in text
     assert text.count("'Met'") == 83 and text.count("'Not met'") == 17

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import dash
 import polars as pl
@@ -18,7 +20,7 @@ from dashboard.ui.charts import monthly_spc_panel, spc_panel
 from dashboard.ui.formerly import formerly
 from dashboard.ui.measures import other_measures, take_up_section
 from dashboard.ui.sentences import months_met_sentence
-from dashboard.web.params import QueryValue, choose_month
+from dashboard.web.params import QueryValue, choose_month, month_text, one
 from metrics import glance as glance_metrics
 from metrics import queries, series, standard_series
 from metrics.grain import Grain
@@ -92,7 +94,9 @@ def page_terms(grain: str) -> html.Details:
                            "department")  # fmt: skip
 
 
-def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -> html.Div:
+def layout(
+    slug: str | None = None, month: QueryValue = None, rows: QueryValue = None, **_unknown: str
+) -> html.Div:
     """Every service of the department for the month in the URL."""
     org = queries.organisation(slug) if slug else None
     if org is None:
@@ -100,7 +104,7 @@ def layout(slug: str | None = None, month: QueryValue = None, **_unknown: str) -
     yearly = queries.yearly_judgements(slug or "")
     full = {**org, "slug": slug or "", "area_slug": slug_of(org)}
     if yearly.height:
-        return html.Div([yearly_layout(yearly, full, month), page_terms("year")])
+        return html.Div([yearly_layout(yearly, full, month, rows), page_terms("year")])
     monthly = queries.judgements(slug or "")
     if monthly.height:
         download = links.download_links("records", {"organisation": slug}, "these figures")
@@ -232,10 +236,13 @@ def monthly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) 
     )
 
 
-def yearly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) -> html.Div:
+def yearly_layout(
+    frame: pl.DataFrame, org: dict[str, str], month: QueryValue, rows: QueryValue = None
+) -> html.Div:
     """An organisation whose standards are each published and judged once a fiscal year: at
     a glance for the fiscal year chosen (`month=`, the year's first month, as on the league;
-    the latest by default), then every standard it published for that year."""
+    the latest by default), then every standard it published for that year (its first rows,
+    and a link to all of them: `rows=all`)."""
     slug = org["slug"]
     keys = dict(standard_series.series_list(slug).select("standard_id", "series").iter_rows())
     pages = {k: f"/department/{slug}/{v}" for k, v in keys.items()}
@@ -281,11 +288,21 @@ def yearly_layout(frame: pl.DataFrame, org: dict[str, str], month: QueryValue) -
                 .vstack(shown.filter(~pl.col("status").is_in(["met", "not_met"]))),
                 pages,
                 caption,
+                tables.rows_shown(one(rows), department_href(slug, choice.month)),
             ),
             links.download_links("records", {"organisation": slug}, "these figures"),
             take_up_section(queries.take_up(slug), take_up_ranks(slug)),
         ]
     )
+
+
+def department_href(slug: str, month: dt.date) -> Callable[[dict[str, str]], str]:
+    """This department's page for the month, with `extra` parameters added."""
+
+    def href(extra: dict[str, str]) -> str:
+        return f"/department/{slug}?" + urlencode({"month": month_text(month), **extra})
+
+    return href
 
 
 def take_up_ranks(slug: str) -> list[str]:

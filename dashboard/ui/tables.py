@@ -400,7 +400,9 @@ def captioned_table(caption: str, head: Any, rows: list[Any], kind: str = "") ->
     return table_region(table, caption)
 
 
-def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: str) -> html.Div:
+def standards_year_table(
+    frame: pl.DataFrame, pages: dict[str, str], caption: str, shown: RowsShown | None = None
+) -> html.Div:
     """An organisation's yearly standards (rows of `judgements`), one row each: the service,
     linked to its page through `pages` (standard id -> URL), the standard, figure and verdict."""
     rows = [
@@ -424,7 +426,7 @@ def standards_year_table(frame: pl.DataFrame, pages: dict[str, str], caption: st
             html.Th("Verdict", scope="col"),
         ]
     )
-    return captioned_table(caption, head, rows, "standards-table")
+    return long_table(caption, head, rows, "standards-table", shown)
 
 
 def month_label(period: dt.date) -> str:
