@@ -116,8 +116,9 @@ def test_a_canadian_department_shows_its_first_25_standards_and_links_to_all(sit
         """SELECT count(DISTINCT service_standard_id) FROM read_csv($f, all_varchar = true)
            WHERE owner_org = 'aafc-aac' AND fiscal_yr = '2023-2024'""",
         params={"f": str(raw)},
-    ).fetchall()
-    total = int(found[0][0])
+    )
+    assert found is not None
+    total = int(found.fetchall()[0][0])
     assert total == 100
     page = "/department/government-of-canada-agriculture-and-agri-food-canada"
     copy = served_copy(site, page)

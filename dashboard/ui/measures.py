@@ -14,7 +14,7 @@ from dash import html
 
 from dashboard.ui.tables import captioned_table
 from dashboard.ui.text import value_text
-from metrics.grain import fiscal_year_label, month_name
+from metrics.grain import fiscal_year_label, month_name, plural
 
 MARKER_WORDS = {"[p]": " [p]", "[z]": "", "[x]": " [x]"}
 
@@ -39,7 +39,7 @@ def against_text(row: dict[str, Any]) -> str:
     if row["target"] is not None:
         parts.append(f"median target {value_text(row['target'], str(row['unit']))}")
     if row["denominator"]:
-        parts.append(f"of {row['denominator']:,} requests")
+        parts.append(f"of {plural(int(row['denominator']), 'request')}")
     return "; ".join(parts) or "–"
 
 
