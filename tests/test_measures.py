@@ -541,7 +541,7 @@ def test_canada_department_says_its_take_up_rank(bundled_reader: None) -> None:
 
 
 def test_twelve_hour_standard_cites_the_statistics_it_is_read_from(
-    bundled_con: duckdb.DuckDBPyConnection,
+    bundled_con: duckdb.DuckDBPyConnection, bundled_reader: None
 ) -> None:
     # No published statement of the zero-tolerance expectation was confirmed, so the standard
     # cites NHS England's A&E statistics page (the source's own page), and /methodology says.
