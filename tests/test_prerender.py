@@ -60,7 +60,7 @@ def test_the_boston_league_html_has_the_table_the_download_has(site: str) -> Non
     organisation, its on-time figures and its service-days met as league.csv has them."""
     _, _, body = fetch(site + BOSTON_JULY)
     text = words(served_copy(body.decode()))
-    assert "Across 6 Boston organisations" in text
+    assert "Across the 6 organisations in Boston" in text
     _, _, csv_body = fetch(f"{site}/download/league.csv?jurisdiction=boston&month=2015-07")
     rows = list(csv.DictReader(io.StringIO(csv_body.decode("utf-8-sig"))))
     ranked = [r for r in rows if r["rank"]]

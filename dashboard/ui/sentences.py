@@ -126,14 +126,20 @@ def group_noun(label: str | None) -> str:
 
 
 def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
-    """'Across 6 Boston organisations, standards were met on 52 of 434 service-days (12%) in
-    July 2015'; with a peer group, 'Across 122 NHS England major emergency departments (Type
+    """'Across the 6 organisations in Boston, standards were met on 52 of 434 service-days
+    (12%) in July 2015'; with a peer group, 'Across 122 NHS England major emergency departments (Type
     1), standards were met on none of the 1,464 standard-months in 12 months to June 2025'.
     A record, as the days-met record is read, so a share that rounds to 0% still says how many."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
     periods = Grain(league["grain"][0]).periods_label.lower()
-    who = f"{league.height} {area} {group_noun(group)}"
+    # 'the 11 organisations in NHS England ambulance services', not '11 NHS England ambulance
+    # services organisations'; a group names its members: '122 NHS England major emergency…'
+    who = (
+        f"{league.height} {area} {group_noun(group)}"
+        if group
+        else (f"the {league.height} organisations in {area}")
+    )
     if not judged:
         return f"Across {who}, no {periods} could be judged in {window}"
     if not met:
