@@ -36,5 +36,6 @@ def test_every_measure_table_is_defined(bundled_con: duckdb.DuckDBPyConnection) 
         "source_files",
         *("services", "service_volumes", "service_stages", "measure_catalog", "peer_groups"),
         "lineage",
+        *("case_parts", "case_load_months", "retired_parts", "case_replacements"),
     }
     assert {t for (t,) in tables} - ingest_owned == set(TABLES)
