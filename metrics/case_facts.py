@@ -30,7 +30,7 @@ NO_REQUESTS = dt.date.max
 
 CASE_FACTS = (
     "case_span", "case_due_days", "case_no_target_days", "case_received", "case_resolved",
-    "case_backlog",
+    "case_open", "case_backlog",
 )  # fmt: skip
 
 TABLES = """
@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS case_received (
 CREATE TABLE IF NOT EXISTS case_resolved (
     source_id VARCHAR, organisation VARCHAR, service VARCHAR, month DATE, closed BIGINT,
     resolve_median DOUBLE, resolve_p90 DOUBLE, target_days DOUBLE
+);
+CREATE TABLE IF NOT EXISTS case_open (
+    source_id VARCHAR, month DATE, organisation VARCHAR, service VARCHAR, due_at TIMESTAMP,
+    requests BIGINT
 );
 CREATE TABLE IF NOT EXISTS case_backlog (
     source_id VARCHAR, organisation VARCHAR, service VARCHAR, month DATE, past_target BIGINT,
@@ -115,25 +119,50 @@ CROSS JOIN LATERAL (
 ) m;
 
 DELETE FROM case_backlog WHERE month >= $start;
-INSERT INTO case_backlog
-WITH late AS (
-    -- Only a request still open at the first month's end after its target can be in any
-    -- month's backlog: most close sooner, so the range join below sees few rows. A month
-    -- from `start` on counts none closed before `start`.
-    SELECT source_id, organisation, service, opened_at, due_at, closed_at FROM cases
-    WHERE due_at IS NOT NULL AND (closed_at IS NULL OR closed_at > $start)
-      AND (closed_at IS NULL OR closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH)
-)
-SELECT m.source_id, m.organisation, m.service, m.month, count(*) AS past_target,
-       -- the median of (snapshot - target) is the snapshot less the median target
-       (epoch(m.snapshot) - median(epoch(c.due_at))) / 86400 AS median_overdue
-FROM late c JOIN case_months m ON m.source_id = c.source_id
-     AND m.organisation = c.organisation AND m.service = c.service
-     AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot
-     AND (c.closed_at IS NULL OR c.closed_at > m.snapshot)
-WHERE m.month >= $start
-GROUP BY m.source_id, m.organisation, m.service, m.month, m.snapshot;
+
+-- Requests still open with a target, per month opened and target time: every month's
+-- backlog from its target on counts them. Kept, so that a day's file need not read every
+-- request ever loaded to find the few open for years.
+DELETE FROM case_open WHERE month >= $start;
+INSERT INTO case_open
+SELECT source_id, date_trunc('month', opened_at)::DATE, organisation, service, due_at, count(*)
+FROM cases WHERE opened_at >= $start AND closed_at IS NULL AND due_at IS NOT NULL
+GROUP BY ALL;
+
+-- The closed requests a backlog from `start` on can count: closed after `start`, and still
+-- open at the first month's end after their target (most close sooner, so the range join
+-- below sees few rows).
+CREATE OR REPLACE TEMP TABLE case_late AS
+SELECT source_id, organisation, service, opened_at, due_at, closed_at FROM cases
+WHERE due_at IS NOT NULL AND closed_at > $start
+  AND closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH;
 """
+
+BACKLOG = """
+INSERT INTO case_backlog
+WITH months AS (
+    SELECT * FROM case_months WHERE month BETWEEN $first AND $last
+), counted AS (
+    SELECT m.source_id, m.organisation, m.service, m.month, m.snapshot, c.due_at
+    FROM case_late c JOIN months m ON m.source_id = c.source_id
+         AND m.organisation = c.organisation AND m.service = c.service
+         AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot AND c.closed_at > m.snapshot
+    UNION ALL
+    -- an open request is in the backlog once past its target (never before its opening:
+    -- ingest rejects such a row), once for each request with that target time
+    SELECT m.source_id, m.organisation, m.service, m.month, m.snapshot, o.due_at
+    FROM (SELECT *, unnest(range(requests)) FROM case_open) o
+    JOIN months m ON m.source_id = o.source_id AND m.organisation = o.organisation
+         AND m.service = o.service AND o.due_at < m.snapshot
+)
+SELECT source_id, organisation, service, month, count(*) AS past_target,
+       -- the median of (snapshot - target) is the snapshot less the median target
+       (epoch(snapshot) - median(epoch(due_at))) / 86400 AS median_overdue
+FROM counted GROUP BY source_id, organisation, service, month, snapshot
+"""
+BACKLOG_MONTHS = 3
+"""Backlog months counted at once: a request open for years is in every month's backlog, so
+a full rebuild of a large store counts them a few months at a time, within memory."""
 
 SOURCE_FACTS = """
 CREATE OR REPLACE TABLE source_facts AS
@@ -181,6 +210,13 @@ def build_case_facts(con: duckdb.DuckDBPyConnection, since: dt.date | None) -> d
     con.execute(SOURCE_FACTS)
     start = min([first, *moved(before, data_as_of(con))])
     each(con, PERIODS, {"start": start})
+    months = con.execute(
+        "SELECT DISTINCT month FROM case_months WHERE month >= ? ORDER BY 1", [start]
+    ).fetchall()
+    for at in range(0, len(months), BACKLOG_MONTHS):
+        chunk = months[at : at + BACKLOG_MONTHS]
+        con.execute(BACKLOG, {"first": chunk[0][0], "last": chunk[-1][0]})
+    con.execute("DROP TABLE case_late")
     return start
 
 
