@@ -166,6 +166,8 @@ TABLES: dict[str, str] = {
     "centile days to close, and the median target in days.",
     "case_backlog": "Per service and month: requests open past their target at the month's "
     "end (or at the data-as-of time) and their median days overdue.",
+    "case_open": "Requests still open with a target, counted per service, month opened and "
+    "target time: each month's backlog from its target on counts them.",
     "case_span": "Per source and month opened: the first and last open time and the last "
     "close time (for the data-as-of time).",
     "spc_verdicts": "Each monthly series' limits, variation and assurance verdicts and their "

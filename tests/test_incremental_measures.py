@@ -123,7 +123,7 @@ def test_requests_sent_again_months_back_recompute_from_their_month(tmp_path: Pa
     shutil.copy(FEED / FEED_FILES[1], both)
     run([feed_source()], both, tmp_path / "both.duckdb")
     rows = assert_same(tmp_path / "daily.duckdb", tmp_path / "both.duckdb")
-    assert rows["case_backlog"] > 0 and rows["measures"] > 0
+    assert rows["case_backlog"] > 0 and rows["case_open"] > 0 and rows["measures"] > 0
 
 
 def test_a_file_past_the_data_end_recomputes_the_month_the_end_was_in(tmp_path: Path) -> None:
