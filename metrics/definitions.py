@@ -158,7 +158,7 @@ TABLES: dict[str, str] = {
     "first and last month; a former name (declared in the catalog's lineage, with the first "
     "month under the next name) is part of the same organisation's one series.",
     "case_due_days": "Per service and local day of their target: requests due and on time. "
-    "With the five tables below, the facts every requests measure is built from; a day's "
+    "With the case_ tables below, the facts every requests measure is built from; a day's "
     "file recomputes them from the month of its earliest request on and keeps the rest.",
     "case_no_target_days": "Per service and day opened: requests with no target time.",
     "case_received": "Per service and month opened: requests received.",
