@@ -116,7 +116,8 @@ def drop_source(con: duckdb.DuckDBPyConnection, source_id: str) -> int:
     return count
 
 
-def _touched(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dt.date]]:
+def touched_months(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dt.date]]:
+    """Each (source, month opened) the run's new or dropped rows are in."""
     rows = con.execute(
         """SELECT DISTINCT source_id, date_trunc('month', opened_at)::DATE FROM case_inbox
            UNION SELECT source_id, month FROM case_drop_rows
@@ -130,7 +131,7 @@ def _touched(con: duckdb.DuckDBPyConnection) -> list[tuple[str, dt.date]]:
 def commit(con: duckdb.DuckDBPyConnection, store: Path) -> int:
     """Write each month the run's new or dropped rows touch to a new part, list it in
     `case_parts` (retiring the one before), and empty the inbox; returns parts written."""
-    touched = _touched(con)
+    touched = touched_months(con)
     for source_id, month in touched:
         folder = store / f"source={source_id}" / f"month={month:%Y-%m}"
         folder.mkdir(parents=True, exist_ok=True)

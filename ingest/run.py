@@ -20,6 +20,7 @@ from ingest.publish import fault_point, next_warehouse, swap_in
 from ingest.read import FileRejected, LoadCounts, now
 from ingest.schema import compatible, create_schema
 from metrics.build import METRICS_VERSION, build_measures
+from metrics.case_facts import NO_REQUESTS
 from settings import get_settings
 
 
@@ -422,6 +423,19 @@ def already_loaded(
     return summary
 
 
+def incremental_since(
+    con: duckdb.DuckDBPyConnection, files: list[FileOutcome], fingerprint: str
+) -> dt.date | None:
+    """The earliest month opened of the requests this run added or replaced, from which the
+    measures' case facts are recomputed (the snapshot's are kept before it); None rebuilds
+    them all: the snapshot's were built from another catalog or metrics code, or a file was
+    revised (its old rows may be anywhere). Call it before the case store's commit."""
+    if _meta(con, "fingerprint") != fingerprint or any(f.status == "revised" for f in files):
+        return None
+    months = [month for _, month in case_store.touched_months(con)]
+    return min(months, default=NO_REQUESTS)
+
+
 def _run_locked(
     sources: list[Source],
     data_dir: Path,
@@ -450,15 +464,16 @@ def _run_locked(
         if not changed and _meta(con, "fingerprint") == fingerprint:
             summary.warehouse_version = _meta(con, "warehouse_version") or ""
             return summary
+        since = incremental_since(con, summary.files, fingerprint)
         case_store.commit(con, case_store.store_dir(warehouse))
         gone, known = case_store.expire(con), case_store.listed(con)
-        build_measures(con, min_judged)
+        start = build_measures(con, min_judged, since)
         loads = con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM loads").fetchall()
         version = hashlib.sha256(f"{fingerprint}|{loads[0][0]}".encode()).hexdigest()[:16]
         con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?), ('warehouse_version', ?), "
-            "('published_at', ?)",
-            [fingerprint, version, now().isoformat(timespec="seconds")],
+            "('published_at', ?), ('case_facts_from', ?)",
+            [fingerprint, version, now().isoformat(timespec="seconds"), start.isoformat()],
         )
         swap_in(con, draft, warehouse)
         summary.published, summary.warehouse_version = True, version

@@ -8,11 +8,13 @@ compared exactly; a day with nothing due is not applicable and is never judged.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
 import duckdb
 
+from metrics.case_facts import build_case_facts
 from metrics.league import band_league
 from metrics.lineage import build_organisation_names, name_observations
 from metrics.measures import add_league_volumes, add_take_up_ranks, build_measures_table
@@ -50,36 +52,6 @@ METRICS_VERSION = definitions_hash()
 MEASURES = """
 CREATE OR REPLACE MACRO slug(x) AS trim(regexp_replace(lower(x), '[^a-z0-9]+', '-', 'g'), '-');
 
--- The only two scans of the cases' days: requests due per local day of their target (with
--- those on time), and requests with no target per day opened. Two narrow aggregates are
--- faster than one over both (bench-metrics), and every case falls in exactly one of them.
-CREATE OR REPLACE TEMP TABLE due_days AS
-SELECT source_id, organisation, service, due_at::DATE AS day, count(*) AS due,
-       count(*) FILTER (WHERE closed_at <= due_at) AS on_time
-FROM cases WHERE due_at IS NOT NULL GROUP BY ALL;
-
-CREATE OR REPLACE TEMP TABLE no_target_days AS
-SELECT source_id, organisation, service, opened_at::DATE AS day, count(*) AS no_target
-FROM cases WHERE due_at IS NULL GROUP BY ALL;
-
-CREATE OR REPLACE TABLE source_facts AS
-WITH case_span AS (
-    -- the latest open or close time: the same as max(greatest(opened, closed)), cheaper
-    SELECT source_id, greatest(max(opened_at), coalesce(max(closed_at), max(opened_at)))
-               AS latest, min(opened_at)::DATE AS first_opened, max(opened_at)::DATE AS last_opened
-    FROM cases GROUP BY 1
-), observed AS (
-    SELECT source_id, max(period_end)::TIMESTAMP AS latest FROM observations GROUP BY 1
-), received AS (
-    SELECT source_id, max(finished_at) AS last_received FROM loads
-    WHERE status = 'loaded' GROUP BY 1
-)
-SELECT s.source_id, s.jurisdiction, s.kind, s.cadence,
-       coalesce(s.declared_data_as_of, c.latest, o.latest) AS data_as_of,
-       c.first_opened, c.last_opened, r.last_received
-FROM sources s LEFT JOIN case_span c USING (source_id) LEFT JOIN observed o USING (source_id)
-LEFT JOIN received r USING (source_id);
-
 -- The calendar spine: every day from the first month with requests opened to the last,
 -- and never past data_as_of, for every service the source has.
 CREATE OR REPLACE TEMP TABLE spine AS
@@ -87,8 +59,8 @@ WITH svc AS MATERIALIZED (  -- slugs once per service, not once per day: the reg
     SELECT s.source_id, s.organisation, s.service,
            slug(f.jurisdiction || '-' || s.organisation) AS org_slug,
            slug(s.service) AS service_slug
-    FROM (SELECT source_id, organisation, service FROM due_days
-          UNION SELECT source_id, organisation, service FROM no_target_days) s
+    FROM (SELECT source_id, organisation, service FROM case_due_days
+          UNION SELECT source_id, organisation, service FROM case_no_target_days) s
     JOIN source_facts f USING (source_id)
 )
 SELECT f.source_id, f.jurisdiction, svc.organisation, svc.service, svc.org_slug,
@@ -111,9 +83,11 @@ SELECT sp.source_id, sp.jurisdiction, st.standard_id, st.version AS standard_ver
 FROM spine sp
 JOIN standards st ON st.source_id = sp.source_id AND st.valid_from <= sp.day
      AND (st.valid_to IS NULL OR sp.day <= st.valid_to)
-LEFT JOIN due_days due ON due.source_id = sp.source_id AND due.organisation = sp.organisation
+LEFT JOIN case_due_days due ON due.source_id = sp.source_id
+     AND due.organisation = sp.organisation
      AND due.service = sp.service AND due.day = sp.day
-LEFT JOIN no_target_days nt ON nt.source_id = sp.source_id AND nt.organisation = sp.organisation
+LEFT JOIN case_no_target_days nt ON nt.source_id = sp.source_id
+     AND nt.organisation = sp.organisation
      AND nt.service = sp.service AND nt.day = sp.day
 -- Stored in the order downloads stream them, so a download need not sort millions of rows.
 ORDER BY sp.jurisdiction, sp.organisation, sp.service, st.standard_id, sp.day;
@@ -246,8 +220,15 @@ FROM rows;
 """
 
 
-def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None:
+def build_measures(
+    con: duckdb.DuckDBPyConnection, min_judged: int = 10, since: dt.date | None = None
+) -> dt.date:
     """Recompute every measure table from the loaded cases and the catalog's standards.
+
+    `since`: the earliest month opened of the requests a run added or replaced; the case
+    facts of the periods before it are kept from the snapshot (metrics/case_facts.py), every
+    table built from them is rebuilt. None rebuilds them all. Returns the first period whose
+    case facts were recomputed.
 
     Organisations with fewer than `min_judged` judged periods in a league window are marked
     low reliability [u] and left out of funnel bands and ranks.
@@ -256,6 +237,7 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
     con.execute("BEGIN TRANSACTION")
     try:
         name_observations(con)
+        start = build_case_facts(con, since)
         con.execute(MEASURES)
         build_measures_table(con)
         add_league_volumes(con)
@@ -270,3 +252,4 @@ def build_measures(con: duckdb.DuckDBPyConnection, min_judged: int = 10) -> None
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+    return start

@@ -157,6 +157,19 @@ TABLES: dict[str, str] = {
     "organisation_names": "Every name and code each organisation was published under, with its "
     "first and last month; a former name (declared in the catalog's lineage, with the first "
     "month under the next name) is part of the same organisation's one series.",
+    "case_due_days": "Per service and local day of their target: requests due and on time. "
+    "With the case_ tables below, the facts every requests measure is built from; a day's "
+    "file recomputes them from the month of its earliest request on and keeps the rest.",
+    "case_no_target_days": "Per service and day opened: requests with no target time.",
+    "case_received": "Per service and month opened: requests received.",
+    "case_resolved": "Per service and month closed: requests closed, the median and 90th "
+    "centile days to close, and the median target in days.",
+    "case_backlog": "Per service and month: requests open past their target at the month's "
+    "end (or at the data-as-of time) and their median days overdue.",
+    "case_open": "Requests still open with a target, counted per service, month opened and "
+    "target time: each month's backlog from its target on counts them.",
+    "case_span": "Per source and month opened: the first and last open time and the last "
+    "close time (for the data-as-of time).",
     "spc_verdicts": "Each monthly series' limits, variation and assurance verdicts and their "
     "sentences.",
 }

@@ -43,56 +43,16 @@ CASE_MEASURES: dict[str, tuple[str, str, str]] = {
 """Measure id: (label, unit, which way is better), for every case-level source."""
 
 SQL = """
--- Every service's months, from the first month with requests opened to the month of
--- data_as_of (or the last month opened), with the moment its backlog is counted.
-CREATE OR REPLACE TEMP TABLE case_months AS
-SELECT f.source_id, f.jurisdiction, s.organisation, s.service, m.month::DATE AS month,
-       least(m.month + INTERVAL 1 MONTH, f.data_as_of) AS snapshot,
-       f.data_as_of < m.month + INTERVAL 1 MONTH AS partial
-FROM source_facts f
-JOIN (SELECT source_id, organisation, service FROM due_days
-      UNION SELECT source_id, organisation, service FROM no_target_days) s USING (source_id)
-CROSS JOIN LATERAL (
-    SELECT unnest(generate_series(date_trunc('month', f.first_opened),
-                                  date_trunc('month', least(last_day(f.last_opened),
-                                                            f.data_as_of::DATE)),
-                                  INTERVAL 1 MONTH)) AS month
-) m;
-
+-- Each service's months (case_facts.py made case_months) with their case facts; a month
+-- with none of a kind has zero of it.
 CREATE OR REPLACE TEMP TABLE case_measures AS
-WITH received AS (
-    SELECT source_id, organisation, service, date_trunc('month', opened_at)::DATE AS month,
-           count(*) AS received
-    FROM cases GROUP BY ALL
-), resolved AS (
-    SELECT source_id, organisation, service, date_trunc('month', closed_at)::DATE AS month,
-           count(*) AS closed,
-           quantile_cont(epoch(closed_at) - epoch(opened_at), [0.5, 0.9]) AS q,
-           median(epoch(due_at) - epoch(opened_at)) / 86400 AS target_days
-    FROM cases WHERE closed_at IS NOT NULL GROUP BY ALL
-), late AS (
-    -- Only a request still open at the first month's end after its target can be in any
-    -- month's backlog: most close sooner, so the range join below sees few rows.
-    SELECT source_id, organisation, service, opened_at, due_at, closed_at FROM cases
-    WHERE due_at IS NOT NULL
-      AND (closed_at IS NULL OR closed_at > date_trunc('month', due_at) + INTERVAL 1 MONTH)
-), backlog AS (
-    SELECT m.source_id, m.organisation, m.service, m.month, count(*) AS past_target,
-           -- the median of (snapshot - target) is the snapshot less the median target
-           (epoch(m.snapshot) - median(epoch(c.due_at))) / 86400 AS median_overdue
-    FROM late c JOIN case_months m ON m.source_id = c.source_id
-         AND m.organisation = c.organisation AND m.service = c.service
-         AND c.due_at < m.snapshot AND c.opened_at <= m.snapshot
-         AND (c.closed_at IS NULL OR c.closed_at > m.snapshot)
-    GROUP BY m.source_id, m.organisation, m.service, m.month, m.snapshot
-)
 SELECT m.*, coalesce(r.received, 0) AS received, coalesce(b.past_target, 0) AS past_target,
-       b.median_overdue, coalesce(z.closed, 0) AS closed, z.q[1] / 86400 AS resolve_median,
-       z.q[2] / 86400 AS resolve_p90, z.target_days
+       b.median_overdue, coalesce(z.closed, 0) AS closed, z.resolve_median, z.resolve_p90,
+       z.target_days
 FROM case_months m
-LEFT JOIN received r USING (source_id, organisation, service, month)
-LEFT JOIN resolved z USING (source_id, organisation, service, month)
-LEFT JOIN backlog b USING (source_id, organisation, service, month);
+LEFT JOIN case_received r USING (source_id, organisation, service, month)
+LEFT JOIN case_resolved z USING (source_id, organisation, service, month)
+LEFT JOIN case_backlog b USING (source_id, organisation, service, month);
 
 -- Digital take-up: each service's applications and online applications; an online channel
 -- not applicable ([z]) means none were made online.

@@ -74,7 +74,7 @@ def test_failed_run_leaves_published_warehouse(
     run([boston_mini_source()], FIXTURES, path)
     before = path.read_bytes()
 
-    def broken(_con: object, _min_judged: int) -> None:
+    def broken(_con: object, _min_judged: int, _since: object = None) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("ingest.run.build_measures", broken)

@@ -25,7 +25,7 @@ def test_version_is_the_hash_of_the_definitions_as_they_are() -> None:
 def test_a_changed_measure_definition_changes_the_version(tmp_path: Path) -> None:
     folder = copy_of_metrics(tmp_path)
     before = definitions_hash(folder)
-    build = folder / "build.py"
+    build = folder / "case_facts.py"
     build.write_text(build.read_text().replace("closed_at <= due_at", "closed_at < due_at"))
     assert definitions_hash(folder) != before
 
