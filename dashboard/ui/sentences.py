@@ -127,8 +127,9 @@ def group_noun(label: str | None) -> str:
 
 def league_headline(league: pl.DataFrame, area: str, window: str, group: str | None = None) -> str:
     """'Across the 6 organisations in Boston, standards were met on 52 of 434 service-days
-    (12%) in July 2015'; with a peer group, 'Across 122 NHS England major emergency departments (Type
-    1), standards were met on none of the 1,464 standard-months in 12 months to June 2025'.
+    (12%) in July 2015'; with a peer group, 'Across 122 NHS England major emergency
+    departments (Type 1), standards were met on 2 of 1,458 standard-months in 12 months to
+    June 2025'.
     A record, as the days-met record is read, so a share that rounds to 0% still says how many."""
     met = int(league["periods_met"].sum())
     judged = int(league["periods_judged"].sum())
