@@ -19,7 +19,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 BOM = b"\xef\xbb\xbf"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -134,6 +133,12 @@ class Chunks:
 
 def parquet_writer(reader: pa.RecordBatchReader) -> Iterator[bytes]:
     """Parquet, one row group per batch, each sent as soon as it is written."""
+    # Imported here, not with the module: pyarrow.parquet loads Arrow's Parquet and S3
+    # libraries, ~9 MB of every worker's resident memory, carried for nothing by each page
+    # and every other download (make bench-export's site routes: 262 -> 252 MB before a
+    # download starts).
+    import pyarrow.parquet as pq
+
     sink = Chunks()
     schema = _plain_schema(reader.schema)
     with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), schema) as writer:
