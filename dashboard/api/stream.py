@@ -19,6 +19,12 @@ from metrics.datasets import Rows, SqlQuery
 # grew, and 8,192 (four DuckDB vectors) keeps ~10 MB less in flight than 25,000 at the same
 # CPU time (5M records written in one process: 298 against 312 MB peak, 4.0 s either way).
 BATCH_ROWS = 8_192
+# What DuckDB may compute ahead of the reader on a streamed result. Its default (10 MiB) is
+# filled as soon as the query starts and held for the whole download; 1 MiB (about one
+# batch) kept 12 MB less at the same speed (5M records read as Arrow in one process: 274
+# against 286 MB peak, 0.7 s against 1.0 s). Set on each download's own cursor: it is a
+# connection's setting, not the instance's.
+STREAM_BUFFER = "1MB"
 T = TypeVar("T")
 
 
@@ -59,6 +65,7 @@ def written(
     query = _window(rows, offset, limit)
     cursor = con.cursor()
     try:
+        cursor.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}'")  # a constant
         reader = cursor.sql(query.sql, params=query.params).to_arrow_reader(batch_rows)
         try:
             yield from write(reader)
